@@ -1,0 +1,100 @@
+# The rump kernel server for Linux: one non-recursive Makefile.
+#
+#   make              build the libraries and programs into build/
+#   make test         build and run the test suite (prints "N passed, N failed")
+#   make SAN=1 test   the same under AddressSanitizer + UBSan (build-san/)
+#   make TSAN=1 test  the same under ThreadSanitizer (build-tsan/)
+#   make bench        run the benchmarks in bench/
+#   make install PREFIX=/usr/local
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+OPT     ?= -O2
+CSTD    := -std=c17 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror
+ifeq ($(SAN),1)
+B       ?= build-san
+SANFL   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(TSAN),1)
+B       ?= build-tsan
+SANFL   := -fsanitize=thread
+else
+B       ?= build
+SANFL   :=
+endif
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -g -fPIC -I. -Iinclude $(SANFL)
+LDFLAGS += $(SANFL)
+LIB     := $(B)/lib
+OBJ     := $(B)/obj
+
+# Each library: its sources and what it links against.
+RUMPUSER_SRC := $(wildcard rumpuser/*.c)
+RUMP_SRC     := $(wildcard kern/*.c)
+RUMPVFS_SRC  := $(wildcard vfs/*.c)
+TMPFS_SRC    := $(wildcard fs/tmpfs/*.c)
+
+LIBS := $(LIB)/librumpuser.so $(LIB)/librump.so $(LIB)/librumpvfs.so \
+        $(LIB)/librumpfs_tmpfs.so
+
+objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
+
+all: $(LIBS) tests bench-progs
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+$(LIB)/librumpuser.so: $(call objs,$(RUMPUSER_SRC))
+	@mkdir -p $(LIB)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,librumpuser.so -o $@ $^ -lpthread -ldl
+
+$(LIB)/librump.so: $(call objs,$(RUMP_SRC)) $(LIB)/librumpuser.so
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,librump.so -o $@ $(call objs,$(RUMP_SRC)) -L$(LIB) -lrumpuser
+
+$(LIB)/librumpvfs.so: $(call objs,$(RUMPVFS_SRC)) $(LIB)/librump.so
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,librumpvfs.so -o $@ $(call objs,$(RUMPVFS_SRC)) -L$(LIB) -lrump -lrumpuser
+
+$(LIB)/librumpfs_tmpfs.so: $(call objs,$(TMPFS_SRC)) $(LIB)/librumpvfs.so
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,librumpfs_tmpfs.so -o $@ $(call objs,$(TMPFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
+
+# Tests: every tests/t_*.c is a program linked like a user's program.
+TEST_SRC  := $(wildcard tests/t_*.c)
+TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
+TEST_LIBS := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -Wl,--no-as-needed \
+             -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -Wl,--as-needed -lpthread
+
+$(B)/tests/%: tests/%.c tests/t.h $(call objs,tests/harness.c) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(call objs,tests/harness.c) $(LDFLAGS) $(TEST_LIBS)
+
+tests: $(TEST_BINS)
+
+test: all
+	@sh tests/run.sh $(B)
+
+# Benchmarks.
+BENCH_SRC  := $(wildcard bench/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRC))
+$(B)/bench/%: bench/%.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIBS)
+bench-progs: $(BENCH_BINS)
+bench: bench-progs
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+HEADERS := $(wildcard include/rump/*.h)
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/rump \
+	    $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man3
+	install -m 755 $(LIBS) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/rump/
+	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
+	for m in $(wildcard man/*.3); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
+
+clean:
+	rm -rf build build-san build-tsan
+
+.PHONY: all test tests bench bench-progs install clean

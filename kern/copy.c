@@ -1,0 +1,150 @@
+/*
+ * copy.c: moving bytes between the kernel and a process's memory.
+ *
+ * Each process has a vmspace: a table of copy functions.  Programs
+ * that link the kernel use vmspace_local (checked host copies, so a
+ * wild pointer is EFAULT); the sysproxy server gives its clients a
+ * vmspace that fetches over the socket.  uio transfers in user space
+ * go through the same table.
+ */
+#include "kern/kern.h"
+
+static int
+local_copyin(struct proc *p, const void *uaddr, void *kaddr, size_t len)
+{
+	(void)p;
+	return rumpuser_copyin_local(uaddr, kaddr, len);
+}
+
+static int
+local_copyout(struct proc *p, const void *kaddr, void *uaddr, size_t len)
+{
+	(void)p;
+	return rumpuser_copyout_local(kaddr, uaddr, len);
+}
+
+static int
+local_copyinstr(struct proc *p, const void *uaddr, char *kaddr, size_t len,
+    size_t *done)
+{
+	(void)p;
+	return rumpuser_copyinstr_local(uaddr, kaddr, len, done);
+}
+
+const struct vmspace vmspace_local = {
+	.copyin = local_copyin,
+	.copyout = local_copyout,
+	.copyinstr = local_copyinstr,
+};
+
+int
+copyin(const void *uaddr, void *kaddr, size_t len)
+{
+	struct proc *p = curproc;
+
+	if (len == 0)
+		return 0;
+	if (uaddr == NULL)
+		return EFAULT;
+	return p->p_vmspace->copyin(p, uaddr, kaddr, len);
+}
+
+int
+copyout(const void *kaddr, void *uaddr, size_t len)
+{
+	struct proc *p = curproc;
+
+	if (len == 0)
+		return 0;
+	if (uaddr == NULL)
+		return EFAULT;
+	return p->p_vmspace->copyout(p, kaddr, uaddr, len);
+}
+
+int
+copyinstr(const void *uaddr, char *kaddr, size_t len, size_t *done)
+{
+	struct proc *p = curproc;
+
+	if (uaddr == NULL)
+		return EFAULT;
+	return p->p_vmspace->copyinstr(p, uaddr, kaddr, len, done);
+}
+
+int
+pathbuf_copyin(const void *upath, char **kpathp)
+{
+	char *buf;
+	int error;
+
+	if ((buf = kmem_alloc(MAXPATHLEN, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	if ((error = copyinstr(upath, buf, MAXPATHLEN, NULL)) != 0) {
+		kmem_free(buf, MAXPATHLEN);
+		return error;
+	}
+	*kpathp = buf;
+	return 0;
+}
+
+void
+pathbuf_free(char *kpath)
+{
+	kmem_free(kpath, MAXPATHLEN);
+}
+
+/* Move n bytes between kbuf and the uio's memory, advancing it. */
+int
+uiomove(void *kbuf, size_t n, struct uio *uio)
+{
+	char *cp = kbuf;
+	size_t cnt;
+	int error;
+
+	while (n > 0 && uio->uio_resid > 0) {
+		struct iovec_k *iov = uio->uio_iov;
+
+		if (iov->iov_len == 0) {
+			KASSERT(uio->uio_iovcnt > 0);
+			uio->uio_iov++;
+			uio->uio_iovcnt--;
+			continue;
+		}
+		cnt = MIN(n, iov->iov_len);
+		if (uio->uio_seg == UIO_SYSSPACE) {
+			if (uio->uio_rw == UIO_READ)
+				memcpy(iov->iov_base, cp, cnt);
+			else
+				memcpy(cp, iov->iov_base, cnt);
+			error = 0;
+		} else if (uio->uio_rw == UIO_READ)
+			error = copyout(cp, iov->iov_base, cnt);
+		else
+			error = copyin(iov->iov_base, cp, cnt);
+		if (error != 0)
+			return error;
+		iov->iov_base = (char *)iov->iov_base + cnt;
+		iov->iov_len -= cnt;
+		uio->uio_resid -= cnt;
+		uio->uio_offset += (off_t)cnt;
+		cp += cnt;
+		n -= cnt;
+	}
+	return 0;
+}
+
+int
+uiozero(size_t n, struct uio *uio)
+{
+	static const char zeros[PAGE_SIZE];
+	size_t cnt;
+	int error;
+
+	while (n > 0 && uio->uio_resid > 0) {
+		cnt = MIN(n, sizeof(zeros));
+		if ((error = uiomove((void *)(uintptr_t)zeros, cnt, uio)) != 0)
+			return error;
+		n -= cnt;
+	}
+	return 0;
+}
