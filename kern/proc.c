@@ -19,12 +19,11 @@
 struct proc *initproc;		/* set once at boot */
 struct proc_vfs_hooks proc_vfs_hooks;	/* set at vfs component init */
 
-static kmutex_t proc_lock;
-static struct proc *allproc;	/* proc_lock */
+kmutex_t proc_lock;
+struct proc *allproc;	/* proc_lock */
 static pid_t nextpid = 1;	/* proc_lock */
 static int nprocs;		/* proc_lock */
 
-const struct vmspace vmspace_local;	/* defined in copy.c */
 
 void
 proc_init(void)

@@ -190,7 +190,7 @@ struct mount {
 	bool	mnt_gone;		/* mountlist_lock: being unmounted */
 	struct vnode *mnt_vnodes;	/* vcache_lock */
 	struct mount *mnt_next;		/* mountlist_lock */
-	uint64_t mnt_syncreads, mnt_syncwrites;	/* atomic counters */
+	_Atomic uint64_t mnt_syncreads, mnt_syncwrites;
 };
 
 struct vfsops {
@@ -230,6 +230,9 @@ void	vn_lock2(struct vnode *a, struct vnode *b);
 int	vflush(struct mount *mp, struct vnode *skip, bool force);
 /* Give memory back: evict up to n unused vnodes. */
 size_t	vcache_reclaim(size_t n);
+int	vn_usecount(struct vnode *vp);
+bool	vfs_anywriters(struct mount *mp);
+extern struct mount dead_mount;
 void	vcache_init(void);
 extern const struct vnodeops dead_vnodeops;
 
@@ -261,6 +264,8 @@ int	namei_parent(int dirfd, const char *kpath, struct nameparent *np);
 int	namei_lookuplast(struct nameparent *np, struct vnode **vpp);
 /* After a lookup, step into a mounted file system if vp is covered. */
 int	vfs_crossmount(struct vnode **vpp);
+/* If a file system is mounted on vp, its root (referenced); else ENOENT. */
+int	vfs_mountroot_of(struct vnode *vp, struct vnode **rootp);
 
 /* --- per-process cwd state (cwd.c) --------------------------------------- */
 struct cwdinfo {
@@ -352,11 +357,23 @@ void	vfs_mount_rele(struct mount *mp);
 int	vfs_busy(struct mount *mp);
 void	vfs_unbusy(struct mount *mp);
 void	mount_init(void);
+/* Mount the root file system at boot; returns its root vnode. */
+int	vfs_mountroot(struct vfsops *ops, struct vnode **rootp);
+
+/* The vfs faction's system call table (vfs_syscalls.c). */
+int	vfs_syscalls_init(void);
 
 /* --- the root file system (rumpfs.c) ------------------------------------- */
 int	rumpfs_mountroot(void);
 
-/* Shared helper for file systems: store one dirent into uio. */
+/*
+ * Shared helper for file systems: store one struct rump_dirent record
+ * into uio.  Returns 0, an error from the copy, or VFS_DIRENT_FULL
+ * when the record does not fit in what is left of the buffer: the
+ * caller stops there, leaves uio_offset at this entry's cookie, and
+ * returns 0 if it stored anything (EINVAL if not even one fit).
+ */
+#define VFS_DIRENT_FULL	(-10)
 int	vfs_dirent_put(struct uio *uio, uint64_t fileno, const char *name,
 	    size_t namlen, int dtype);
 /* NetBSD DT_* from a vtype. */
