@@ -38,7 +38,7 @@ LIBS := $(LIB)/librumpuser.so $(LIB)/librump.so $(LIB)/librumpvfs.so \
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-all: $(LIBS) tests bench-progs
+all: $(LIBS) $(B)/bin/rumpdemo tests bench-progs
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -58,6 +58,11 @@ $(LIB)/librumpvfs.so: $(call objs,$(RUMPVFS_SRC)) $(LIB)/librump.so
 
 $(LIB)/librumpfs_tmpfs.so: $(call objs,$(TMPFS_SRC)) $(LIB)/librumpvfs.so
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,librumpfs_tmpfs.so -o $@ $(call objs,$(TMPFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
+
+# Example programs, linked as a user's program would be.
+$(B)/bin/%: examples/%.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIBS)
 
 # Tests: every tests/t_*.c is a program linked like a user's program.
 TEST_SRC  := $(wildcard tests/t_*.c)
@@ -90,6 +95,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man3
 	install -m 755 $(LIBS) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/bin/rumpdemo $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/rump/
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in $(wildcard man/*.3); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
