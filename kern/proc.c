@@ -300,15 +300,21 @@ lwp_cancelled(struct lwp *l)
 
 /*
  * Make l the current lwp of this thread (NULL: none).  The lwp being
- * left is freed if it was released or implicit.
+ * left is freed if it was released or implicit; when that ends its
+ * process, the teardown (closing files, dropping the cwd) runs on a
+ * CPU as an implicit lwp of init, like any other kernel work.
  */
 void
 lwp_switch(struct lwp *l)
 {
 	struct lwp *old = rumpuser_curlwp();
 
-	rumpuser_curlwp_set(l);
+	rumpuser_curlwp_set(NULL);
 	if (old != NULL && old != l &&
-	    (old->l_flag & (LW_RELEASED | LW_IMPLICIT)))
+	    (old->l_flag & (LW_RELEASED | LW_IMPLICIT))) {
+		sched_enter();
 		lwp_release(old);
+		sched_exit();
+	}
+	rumpuser_curlwp_set(l);
 }

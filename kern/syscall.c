@@ -40,6 +40,10 @@ rump_syscall(int num, void *data, size_t dlen, rump_register_t *retval)
 	sy_call_t call;
 	int error;
 
+	if (initproc == NULL) {		/* rump_init() has not run */
+		retval[0] = retval[1] = 0;
+		return ENXIO;
+	}
 	if (num <= 0 || num >= SYS_MAXSYSCALL ||
 	    (call = atomic_load_explicit(&sysent_call[num],
 	    memory_order_acquire)) == NULL) {
