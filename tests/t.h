@@ -30,6 +30,9 @@ void	t_fail(const char *file, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Runs before the tests instead of plain rump_init() if defined. */
 extern int t_boot(void) __attribute__((weak));
+/* Defined (non-zero) by a test program that boots kernels itself,
+ * in child processes: the harness then neither boots nor forks. */
+extern int t_no_kernel __attribute__((weak));
 /* The name of the running test. */
 extern const char *t_current;
 
