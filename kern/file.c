@@ -231,6 +231,17 @@ fd_detach(struct filedesc *fdt, int fd)
 	return fp;
 }
 
+/*
+ * A process closing any descriptor of a file loses its POSIX advisory
+ * locks on it, even if other descriptors stay open (POSIX).
+ */
+static void
+fd_closeposix(struct file *fp)
+{
+	if (fp->f_ops->fo_advlock != NULL)
+		(void)fp->f_ops->fo_advlock(fp, F_CLOSEPOSIX, NULL);
+}
+
 int
 fd_close(int fd)
 {
@@ -242,6 +253,7 @@ fd_close(int fd)
 	mutex_exit(&fdt->fd_lock);
 	if (fp == NULL)
 		return EBADF;
+	fd_closeposix(fp);
 	return file_rele(fp);
 }
 
@@ -266,8 +278,11 @@ fd_dup2(struct file *fp, int newfd, bool cloexec)
 	fdt->fd_ofiles[newfd].ff_file = fp;
 	fdt->fd_ofiles[newfd].ff_exclose = cloexec;
 	mutex_exit(&fdt->fd_lock);
-	if (old != NULL)
+	if (old != NULL) {
+		if (old != fp)
+			fd_closeposix(old);
 		file_rele(old);
+	}
 	return 0;
 }
 

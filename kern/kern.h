@@ -273,6 +273,8 @@ struct proc_vfs_hooks {
 	struct cwdinfo *(*cwdi_fork)(struct cwdinfo *parent);
 	void	(*cwdi_free)(struct cwdinfo *);
 	void	(*fd_closeall)(struct proc *);	/* unused: files close */
+	/* Exit: drop the process's POSIX advisory locks (vfs/lockf.c). */
+	void	(*lf_procexit)(struct proc *);
 };
 extern struct proc_vfs_hooks proc_vfs_hooks;
 
@@ -337,6 +339,9 @@ struct fileops {
 	int	(*fo_advlock)(struct file *, int op, struct rump_flock *fl);
 };
 #define F_FLOCK		0x40000000	/* fo_advlock: flock(2) request */
+/* fo_advlock: the calling process closes a descriptor of this file, so
+ * its POSIX locks on the file go (fl is NULL). */
+#define F_CLOSEPOSIX	0x20000000
 #define FOF_UPDATE_OFFSET	0x01	/* use and update f_offset */
 
 /*

@@ -164,6 +164,8 @@ proc_exit(struct proc *p)
 	if (p->p_cwdi != NULL)
 		proc_vfs_hooks.cwdi_free(p->p_cwdi);
 	p->p_cwdi = NULL;
+	if (proc_vfs_hooks.lf_procexit != NULL)
+		proc_vfs_hooks.lf_procexit(p);
 	fd_free(p->p_fd);
 	p->p_fd = NULL;
 

@@ -340,6 +340,8 @@ void	fifo_close(struct vnode *vp, int fflags);
 int	fifo_read(struct vnode *vp, struct uio *uio, int fflags);
 int	fifo_write(struct vnode *vp, struct uio *uio, int fflags);
 int	fifo_poll(struct vnode *vp, int events);
+/* FIONREAD, FIONWRITE, FIONSPACE; ENOTTY for anything else. */
+int	fifo_ioctl(struct vnode *vp, unsigned long cmd, void *data, int fflags);
 
 /* --- mounts (mount.c) ------------------------------------------------------ */
 int	vfs_domount(struct vnode *covered, const char *fstype, int flags,
