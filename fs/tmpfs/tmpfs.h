@@ -24,12 +24,13 @@
 #define TMPFS_PT_MAXHEIGHT	6	/* 54 bits of page index */
 
 /*
- * A regular file's pages.  Height h covers page indices below
- * 512^h; height 0 means no pages at all.  Interior levels and leaf
- * level are both 4096-byte arrays of 512 pointers.
+ * A regular file's pages.  A tree of height h covers page indices
+ * below 512^h: its root is a 4096-byte page of 512 pointers to trees
+ * of height h - 1, and a tree of height 0 is one data page (so a file
+ * of one page needs no pointer page).  pt_root NULL: no pages.
  */
 struct tmpfs_pt {
-	void	**pt_root;
+	void	*pt_root;
 	int	pt_height;
 	uint64_t pt_npages;		/* data pages present */
 	uint64_t pt_nmaps;		/* pointer pages present */
@@ -112,7 +113,6 @@ extern const struct vnodeops tmpfs_vnodeops;
 
 /* tmpfs_vfsops.c: accounting against the mount's limits. */
 bool	tmpfs_mem_charge(struct tmpfs_mount *tm, uint64_t bytes);
-void	tmpfs_mem_force(struct tmpfs_mount *tm, uint64_t bytes);
 void	tmpfs_mem_uncharge(struct tmpfs_mount *tm, uint64_t bytes);
 
 /* tmpfs_node.c: nodes. */
@@ -132,8 +132,8 @@ int	tmpfs_dirent_alloc(struct tmpfs_mount *tm, const char *name,
 void	tmpfs_dirent_free(struct tmpfs_mount *tm, struct tmpfs_dirent *de);
 struct tmpfs_dirent *tmpfs_dir_lookup(struct tmpfs_node *dn,
 	    const char *name, size_t len);
-void	tmpfs_dir_attach(struct tmpfs_mount *tm, struct tmpfs_node *dn,
-	    struct tmpfs_dirent *de, struct tmpfs_node *n);
+void	tmpfs_dir_attach(struct tmpfs_node *dn, struct tmpfs_dirent *de,
+	    struct tmpfs_node *n);
 void	tmpfs_dir_detach(struct tmpfs_mount *tm, struct tmpfs_node *dn,
 	    struct tmpfs_dirent *de);
 int	tmpfs_dir_getdents(struct tmpfs_mount *tm, struct tmpfs_node *dn,

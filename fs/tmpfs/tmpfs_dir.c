@@ -23,9 +23,6 @@
 #define HASH_MIN_ENTRIES	8	/* below this, scan the list */
 #define HASH_MIN_SIZE		16
 
-/* The entry could not be stored: no room left in the caller's buffer. */
-#define DIR_FULL		(-1)
-
 static uint32_t
 name_hash(const char *name, size_t len)
 {
@@ -110,9 +107,10 @@ hash_insert(struct tmpfs_dir *d, struct tmpfs_dirent *de)
 }
 
 /* Rebuild the hash table at twice the size; on no memory, keep the
- * old one (chains just get longer). */
+ * old one (chains just get longer).  Tables are not charged to the
+ * mount (NetBSD's directories have none). */
 static void
-hash_grow(struct tmpfs_mount *tm, struct tmpfs_dir *d)
+hash_grow(struct tmpfs_dir *d)
 {
 	size_t nsize = d->d_hashsize ? d->d_hashsize * 2 : HASH_MIN_SIZE;
 	struct tmpfs_dirent **ntab, *de;
@@ -120,11 +118,8 @@ hash_grow(struct tmpfs_mount *tm, struct tmpfs_dir *d)
 	ntab = kmem_zalloc(nsize * sizeof(*ntab), KM_SLEEP);
 	if (ntab == NULL)
 		return;
-	tmpfs_mem_force(tm, nsize * sizeof(*ntab));
-	if (d->d_hash != NULL) {
+	if (d->d_hash != NULL)
 		kmem_free(d->d_hash, d->d_hashsize * sizeof(*ntab));
-		tmpfs_mem_uncharge(tm, d->d_hashsize * sizeof(*ntab));
-	}
 	d->d_hash = ntab;
 	d->d_hashsize = nsize;
 	for (de = d->d_head; de != NULL; de = de->td_next)
@@ -133,8 +128,8 @@ hash_grow(struct tmpfs_mount *tm, struct tmpfs_dir *d)
 
 /* Give de (for node n) the next cookie and link it into dn. */
 void
-tmpfs_dir_attach(struct tmpfs_mount *tm, struct tmpfs_node *dn,
-    struct tmpfs_dirent *de, struct tmpfs_node *n)
+tmpfs_dir_attach(struct tmpfs_node *dn, struct tmpfs_dirent *de,
+    struct tmpfs_node *n)
 {
 	struct tmpfs_dir *d = &dn->tn_dir;
 
@@ -151,7 +146,7 @@ tmpfs_dir_attach(struct tmpfs_mount *tm, struct tmpfs_node *dn,
 	if (d->d_hash != NULL)
 		hash_insert(d, de);
 	if (d->d_count >= HASH_MIN_ENTRIES && d->d_count > d->d_hashsize)
-		hash_grow(tm, d);
+		hash_grow(d);
 }
 
 void
@@ -199,7 +194,8 @@ dir_seek(struct tmpfs_mount *tm, struct tmpfs_dir *d, uint64_t off)
 	return de;
 }
 
-/* Store one record, or say DIR_FULL (EINVAL if it is the first). */
+/* Store one record, or say VFS_DIRENT_FULL (EINVAL if it is the
+ * first: the caller's buffer cannot hold even one). */
 static int
 dir_emit(struct uio *uio, uint64_t fileno, const char *name, size_t len,
     enum vtype type, int *count)
@@ -207,10 +203,14 @@ dir_emit(struct uio *uio, uint64_t fileno, const char *name, size_t len,
 	int error;
 
 	if (uio->uio_resid < RUMP_DIRENT_RECLEN(len))
-		return *count > 0 ? DIR_FULL : EINVAL;
-	error = vfs_dirent_put(uio, fileno, name, len, vtype_to_dt(type));
+		error = VFS_DIRENT_FULL;
+	else
+		error = vfs_dirent_put(uio, fileno, name, len,
+		    vtype_to_dt(type));
 	if (error == 0)
 		(*count)++;
+	else if (error == VFS_DIRENT_FULL && *count == 0)
+		error = EINVAL;
 	return error;
 }
 
@@ -254,7 +254,7 @@ tmpfs_dir_getdents(struct tmpfs_mount *tm, struct tmpfs_node *dn,
 	off = MAX(off, d->d_nextcookie);
 	*eofp = 1;
 out:
-	if (error == DIR_FULL)
+	if (error == VFS_DIRENT_FULL)
 		error = 0;
 	uio->uio_offset = (off_t)off;
 	if (de != NULL || *eofp) {
@@ -281,7 +281,6 @@ tmpfs_dir_destroy(struct tmpfs_mount *tm, struct tmpfs_node *dn)
 	d->d_hint = NULL;
 	if (d->d_hash != NULL) {
 		kmem_free(d->d_hash, d->d_hashsize * sizeof(*d->d_hash));
-		tmpfs_mem_uncharge(tm, d->d_hashsize * sizeof(*d->d_hash));
 		d->d_hash = NULL;
 		d->d_hashsize = 0;
 	}

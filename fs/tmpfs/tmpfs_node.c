@@ -2,9 +2,9 @@
  * tmpfs_node.c: allocating, freeing and stamping nodes.
  *
  * A node is counted against the mount's node limit from allocation to
- * tmpfs_node_free.  Everything it owns (pages, link target, directory
- * entries) is charged to the mount's byte count and given back when
- * it is freed.  See tmpfs_vfsops.c for when nodes are freed.
+ * tmpfs_node_free.  The node itself and everything it owns (pages,
+ * link target, directory entries) are charged to the mount's byte
+ * count and given back when it is freed.  See tmpfs_vfsops.c for when nodes are freed.
  */
 #include "fs/tmpfs/tmpfs.h"
 
@@ -23,11 +23,11 @@ tmpfs_node_alloc(struct tmpfs_mount *tm, enum vtype type, mode_t mode,
 	tm->tm_nnodes++;
 	mutex_exit(&tm->tm_lock);
 
+	if (!tmpfs_mem_charge(tm, sizeof(*n)))
+		goto nospace;
 	if ((n = kmem_zalloc(sizeof(*n), KM_SLEEP)) == NULL) {
-		mutex_enter(&tm->tm_lock);
-		tm->tm_nnodes--;
-		mutex_exit(&tm->tm_lock);
-		return ENOSPC;
+		tmpfs_mem_uncharge(tm, sizeof(*n));
+		goto nospace;
 	}
 	n->tn_type = type;
 	n->tn_gen = kern_random();
@@ -52,6 +52,12 @@ tmpfs_node_alloc(struct tmpfs_mount *tm, enum vtype type, mode_t mode,
 	mutex_exit(&tm->tm_lock);
 	*np = n;
 	return 0;
+
+nospace:
+	mutex_enter(&tm->tm_lock);
+	tm->tm_nnodes--;
+	mutex_exit(&tm->tm_lock);
+	return ENOSPC;
 }
 
 /* Free n and all it owns.  Nothing may refer to it any more. */
@@ -84,6 +90,7 @@ tmpfs_node_free(struct tmpfs_mount *tm, struct tmpfs_node *n)
 	tm->tm_nnodes--;
 	mutex_exit(&tm->tm_lock);
 	kmem_free(n, sizeof(*n));
+	tmpfs_mem_uncharge(tm, sizeof(*n));
 }
 
 /* Store a symbolic link's target (charged to the mount). */

@@ -2,11 +2,11 @@
  * tmpfs_pages.c: the bytes of regular files.
  *
  * A file's data lives in 4096-byte pages found through a radix tree
- * keyed by page index (struct tmpfs_pt).  Every level of the tree is
- * one page holding 512 pointers, so a tree of height h spans 512^h
+ * keyed by page index (struct tmpfs_pt).  Every level above the data
+ * is one page holding 512 pointers, so a tree of height h spans 512^h
  * pages: a file with one byte at offset 1 GiB costs three pointer
- * pages and one data page.  A missing page is a hole and reads as
- * zeros.
+ * pages and one data page, a file of one page no pointer page at all.
+ * A missing page is a hole and reads as zeros.
  *
  * Invariant: the bytes of a page beyond tn_size are zero, and no page
  * lies wholly beyond tn_size.  Shrinking zeroes the tail of the last
@@ -14,8 +14,8 @@
  *
  * Accounting: a write charges the mount (tmpfs_mem_charge) for every
  * data page it will add before it adds any, so the mount's size limit
- * fails a write whole with ENOSPC.  Pointer pages are charged as they
- * come.  Kernel memory running out (kmem_alloc returning NULL) also
+ * fails a write whole with ENOSPC.  Pointer pages count as kernel
+ * memory only, not against the mount.  Kernel memory running out (kmem_alloc returning NULL) also
  * ends a write with ENOSPC, after the bytes already stored: the caller
  * then sees a short write.
  *
@@ -36,6 +36,7 @@ pt_span(int h)
 	return (uint64_t)1 << (TMPFS_PT_SHIFT * h);
 }
 
+/* Which pointer of a height-h map leads toward page idx. */
 static inline unsigned
 pt_slot(uint64_t idx, int h)
 {
@@ -46,36 +47,32 @@ pt_slot(uint64_t idx, int h)
 static void *
 pt_lookup(const struct tmpfs_pt *pt, uint64_t idx)
 {
-	void **map = pt->pt_root;
+	void *node = pt->pt_root;
 	int h;
 
-	if (pt->pt_height == 0 || idx >= pt_span(pt->pt_height))
+	if (node == NULL || idx >= pt_span(pt->pt_height))
 		return NULL;
-	for (h = pt->pt_height; h > 1; h--) {
-		map = map[pt_slot(idx, h)];
-		if (map == NULL)
-			return NULL;
-	}
-	return map[pt_slot(idx, 1)];
+	for (h = pt->pt_height; h > 0 && node != NULL; h--)
+		node = ((void **)node)[pt_slot(idx, h)];
+	return node;
 }
 
+/* Pointer pages are kernel memory but, as NetBSD's page lists, not
+ * charged to the mount: only file data, nodes and names are. */
 static void **
-map_alloc(struct tmpfs_mount *tm, struct tmpfs_pt *pt)
+map_alloc(struct tmpfs_pt *pt)
 {
 	void **map = kmem_zalloc(PAGE_SIZE, KM_SLEEP);
 
-	if (map == NULL)
-		return NULL;
-	tmpfs_mem_force(tm, PAGE_SIZE);
-	pt->pt_nmaps++;
+	if (map != NULL)
+		pt->pt_nmaps++;
 	return map;
 }
 
 static void
-map_free(struct tmpfs_mount *tm, struct tmpfs_pt *pt, void **map)
+map_free(struct tmpfs_pt *pt, void **map)
 {
 	kmem_free(map, PAGE_SIZE);
-	tmpfs_mem_uncharge(tm, PAGE_SIZE);
 	pt->pt_nmaps--;
 }
 
@@ -103,94 +100,111 @@ page_free(struct tmpfs_mount *tm, struct tmpfs_pt *pt, void *page)
 	pt->pt_npages--;
 }
 
-/* Make the tree tall enough to hold idx. */
+/*
+ * Put page at idx, which must be a hole.  Height 0 is a lone page at
+ * index 0; the tree grows by putting the old root in slot 0 of a new
+ * one.
+ */
 static int
-pt_grow(struct tmpfs_mount *tm, struct tmpfs_pt *pt, uint64_t idx)
+pt_insert(struct tmpfs_pt *pt, uint64_t idx, void *page)
 {
-	void **map;
+	void **map, **slot;
 	int h;
 
+	KASSERT(idx < pt_span(TMPFS_PT_MAXHEIGHT));
 	if (pt->pt_root == NULL) {
-		for (h = 1; idx >= pt_span(h); h++)
+		for (h = 0; idx >= pt_span(h); h++)
 			continue;
-		if ((pt->pt_root = map_alloc(tm, pt)) == NULL)
-			return ENOSPC;
 		pt->pt_height = h;
-		return 0;
+		if (h > 0 && (pt->pt_root = map_alloc(pt)) == NULL)
+			return ENOSPC;
 	}
 	while (idx >= pt_span(pt->pt_height)) {
-		if ((map = map_alloc(tm, pt)) == NULL)
+		if ((map = map_alloc(pt)) == NULL)
 			return ENOSPC;
 		map[0] = pt->pt_root;
 		pt->pt_root = map;
 		pt->pt_height++;
 	}
-	return 0;
-}
-
-/* Put page at idx (which must be empty), adding pointer pages. */
-static int
-pt_insert(struct tmpfs_mount *tm, struct tmpfs_pt *pt, uint64_t idx,
-    void *page)
-{
-	void **map, **slot;
-	int h, error;
-
-	KASSERT(idx < pt_span(TMPFS_PT_MAXHEIGHT));
-	if ((error = pt_grow(tm, pt, idx)) != 0)
-		return error;
-	map = pt->pt_root;
-	for (h = pt->pt_height; h > 1; h--) {
-		slot = (void **)&map[pt_slot(idx, h)];
-		if (*slot == NULL && (*slot = map_alloc(tm, pt)) == NULL)
+	slot = &pt->pt_root;
+	for (h = pt->pt_height; h > 0; h--) {
+		if (*slot == NULL && (*slot = map_alloc(pt)) == NULL)
 			return ENOSPC;
-		map = *slot;
+		slot = &((void **)*slot)[pt_slot(idx, h)];
 	}
-	KASSERT(map[pt_slot(idx, 1)] == NULL);
-	map[pt_slot(idx, 1)] = page;
+	KASSERT(*slot == NULL);
+	*slot = page;
 	pt->pt_npages++;
 	return 0;
 }
 
 /*
- * Free every page at index >= first below map, a subtree of height h
- * whose first index is base; free pointer pages left wholly beyond.
+ * Free the pages at index >= first in the subtree `node` of height h
+ * whose first index is base, and every pointer page left empty.
+ * Returns whether node itself was freed.
  */
-static void
-pt_free_from(struct tmpfs_mount *tm, struct tmpfs_pt *pt, void **map,
+static bool
+pt_free_from(struct tmpfs_mount *tm, struct tmpfs_pt *pt, void *node,
     int h, uint64_t base, uint64_t first)
 {
-	uint64_t span = pt_span(h - 1), lo;
-	unsigned i;
+	void **map = node;
+	uint64_t span, lo;
+	unsigned i, left = 0;
 
+	if (h == 0) {
+		if (base < first)
+			return false;
+		page_free(tm, pt, node);
+		return true;
+	}
+	span = pt_span(h - 1);
 	for (i = 0; i < TMPFS_PT_FANOUT; i++) {
 		lo = base + i * span;
-		if (map[i] == NULL || lo + span <= first)
-			continue;
-		if (h == 1) {
-			page_free(tm, pt, map[i]);
+		if (map[i] != NULL && lo + span > first &&
+		    pt_free_from(tm, pt, map[i], h - 1, lo, first))
 			map[i] = NULL;
-			continue;
-		}
-		pt_free_from(tm, pt, map[i], h - 1, lo, first);
-		if (lo >= first) {
-			map_free(tm, pt, map[i]);
-			map[i] = NULL;
+		if (map[i] != NULL)
+			left++;
+	}
+	if (left > 0)
+		return false;
+	map_free(pt, map);
+	return true;
+}
+
+/* Lower the tree while only slot 0 of the root is in use. */
+static void
+pt_shrink(struct tmpfs_pt *pt)
+{
+	void **map;
+	unsigned i;
+
+	while (pt->pt_height > 0) {
+		map = pt->pt_root;
+		for (i = 1; i < TMPFS_PT_FANOUT; i++)
+			if (map[i] != NULL)
+				return;
+		pt->pt_root = map[0];
+		pt->pt_height--;
+		map_free(pt, map);
+		if (pt->pt_root == NULL) {
+			pt->pt_height = 0;
+			return;
 		}
 	}
 }
 
+/* Free every page at index >= first. */
 static void
 pt_truncate(struct tmpfs_mount *tm, struct tmpfs_pt *pt, uint64_t first)
 {
 	if (pt->pt_root == NULL || first >= pt_span(pt->pt_height))
 		return;
-	pt_free_from(tm, pt, pt->pt_root, pt->pt_height, 0, first);
-	if (first == 0) {
-		map_free(tm, pt, pt->pt_root);
+	if (pt_free_from(tm, pt, pt->pt_root, pt->pt_height, 0, first)) {
 		pt->pt_root = NULL;
 		pt->pt_height = 0;
-	}
+	} else
+		pt_shrink(pt);
 }
 
 /* Holes among the pages first..last. */
@@ -265,7 +279,7 @@ tmpfs_reg_write(struct tmpfs_mount *tm, struct tmpfs_node *n,
 				error = ENOSPC;
 				break;
 			}
-			if ((error = pt_insert(tm, pt, idx, page)) != 0) {
+			if ((error = pt_insert(pt, idx, page)) != 0) {
 				kmem_free(page, PAGE_SIZE);
 				break;
 			}

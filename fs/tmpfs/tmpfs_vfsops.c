@@ -46,7 +46,7 @@
  *    is never called with tm_lock held.
  *
  * Limits: tm_nodes_max bounds the nodes (ENOSPC on create); tm_bytes
- * counts data pages, page-table pages, entries and link targets
+ * counts nodes, data pages, directory entries and link targets
  * against tm_bytes_max (ENOSPC).  Kernel memory running out is ENOSPC
  * too.
  */
@@ -69,15 +69,6 @@ tmpfs_mem_charge(struct tmpfs_mount *tm, uint64_t bytes)
 		tm->tm_bytes += bytes;
 	mutex_exit(&tm->tm_lock);
 	return ok;
-}
-
-/* Charge without a limit check (metadata already allocated). */
-void
-tmpfs_mem_force(struct tmpfs_mount *tm, uint64_t bytes)
-{
-	mutex_enter(&tm->tm_lock);
-	tm->tm_bytes += bytes;
-	mutex_exit(&tm->tm_lock);
 }
 
 void
@@ -165,6 +156,10 @@ tmpfs_mount(struct mount *mp, void *data, size_t *data_len)
 	bool set_bytes, set_nodes;
 	int error;
 
+	/* An update without arguments only changes flags (the VFS's). */
+	if ((mp->mnt_flag & RUMP_MNT_UPDATE) &&
+	    !(mp->mnt_flag & RUMP_MNT_GETARGS) && args == NULL)
+		return VFS_TO_TMPFS(mp) != NULL ? 0 : EINVAL;
 	if (args == NULL || data_len == NULL || *data_len < sizeof(*args) ||
 	    args->ta_version != RUMP_TMPFS_ARGS_VERSION)
 		return EINVAL;

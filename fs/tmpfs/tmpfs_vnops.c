@@ -135,7 +135,7 @@ alloc_file(struct vnode *dvp, struct vnode **vpp,
 		goto fail;
 	}
 
-	tmpfs_dir_attach(tm, dn, de, n);
+	tmpfs_dir_attach(dn, de, n);
 	if (type == VDIR)
 		dn->tn_nlink++;
 	tmpfs_times_update(dn, true, true);
@@ -270,7 +270,7 @@ tmpfs_link(struct vnode *dvp, struct vnode *vp,
 	error = tmpfs_dirent_alloc(tm, cn->cn_nameptr, cn->cn_namelen, &de);
 	if (error != 0)
 		return error;
-	tmpfs_dir_attach(tm, dn, de, n);
+	tmpfs_dir_attach(dn, de, n);
 	n->tn_nlink++;
 	tmpfs_times_update(n, false, true);
 	tmpfs_times_update(dn, true, true);
@@ -354,7 +354,7 @@ tmpfs_rename(struct vnode *fdvp, struct vnode *fvp,
 		}
 		tmpfs_times_update(tn, false, true);
 	} else
-		tmpfs_dir_attach(tm, tdn, nde, fn);
+		tmpfs_dir_attach(tdn, nde, fn);
 	if (fn->tn_type == VDIR && fdn != tdn) {
 		fn->tn_dir.d_parent = tdn;
 		fdn->tn_nlink--;
