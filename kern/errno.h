@@ -59,5 +59,6 @@
 /* Kernel-internal: never leave the kernel. */
 #define ERESTART	(-3)
 #define EJUSTRETURN	(-2)
+#define EPASSTHROUGH	(-4)	/* ioctl: not mine, try the generic code */
 
 #endif

@@ -244,9 +244,15 @@ struct proc {
 	struct rump_rlimit p_rlimit[RLIM_NLIMITS]; /* p_lock */
 	struct proc *p_next;		/* allproc list, proc_lock */
 	uint32_t p_nextlid;		/* p_lock */
+	/* Interval timers (kern/sys_time.c), by ITIMER_*; zero = off. */
+	int64_t	p_itvalue[4];		/* p_lock: deadline or value, ns */
+	int64_t	p_itinterval[4];	/* p_lock: reload, ns */
 };
 
 extern struct proc *initproc;		/* pid 1, "rumplocal" */
+/* Every live process, for pid, group and session walks. */
+extern kmutex_t proc_lock;
+extern struct proc *allproc;		/* proc_lock */
 
 struct lwp *curlwp_get(void);
 #define curlwp	(curlwp_get())
@@ -337,12 +343,21 @@ struct fileops {
 	/* Advisory locks: op is F_GETLK/F_SETLK/F_SETLKW (fcntl, POSIX
 	 * semantics) or the flock(2) LOCK_* bits with F_FLOCK set. */
 	int	(*fo_advlock)(struct file *, int op, struct rump_flock *fl);
+	/* fpathconf(2): NULL answers EOPNOTSUPP (pipes are handled
+	 * by the kernel itself). */
+	int	(*fo_pathconf)(struct file *, int name, register_t *retval);
 };
 #define F_FLOCK		0x40000000	/* fo_advlock: flock(2) request */
 /* fo_advlock: the calling process closes a descriptor of this file, so
  * its POSIX locks on the file go (fl is NULL). */
 #define F_CLOSEPOSIX	0x20000000
 #define FOF_UPDATE_OFFSET	0x01	/* use and update f_offset */
+/*
+ * An f_flag bit the file's creator may set: its I/O ignores f_offset
+ * and may sleep for ever (a fifo), so read/write must not hold
+ * f_iolock around it.  F_GETFL never reports it.
+ */
+#define FNOIOLOCK	0x40000000
 
 /*
  * An open file.  f_count counts descriptor slots and transient
@@ -472,6 +487,15 @@ int	cons_open012(void);		/* same, for any new process */
 /* Time (kern/time.c). */
 void	nanotime(struct rump_timespec *ts);
 void	nanouptime(struct rump_timespec *ts);
+/* Step the wall clock (settimeofday, clock_settime); the host's stays. */
+void	settime(const struct rump_timespec *ts);
+
+/*
+ * poll/select wake-up (kern/sys_poll.c).  Any file whose readiness
+ * changes (data arrived, space freed, an end closed) calls selnotify();
+ * pollers then rescan.  Callable with any lock held.
+ */
+void	selnotify(void);
 
 /* Host name (kern/sysctl.c); guarded by hostname_lock. */
 extern char hostname[256];
