@@ -15,7 +15,8 @@
  *
  * Offsets: fo_read/fo_write use and advance *off, which the caller
  * guards (f_offset under f_iolock, or a local for pread/pwrite).
- * fo_seek moves f_offset; the caller holds f_iolock.
+ * fo_seek moves f_offset; the caller holds f_iolock.  Other readers of
+ * f_offset here (FIONREAD) take f_iolock themselves.
  *
  * Advisory locks (lockf.c): POSIX locks are owned by the process,
  * flock locks by this open file.  When the file closes for the last
@@ -211,9 +212,9 @@ vn_fo_ioctl(struct file *fp, unsigned long cmd, void *data)
 			vn_unlock(vp);
 			if (error != 0)
 				return error;
-			mutex_enter(&fp->f_lock);
+			mutex_enter(&fp->f_iolock);
 			off = fp->f_offset;
-			mutex_exit(&fp->f_lock);
+			mutex_exit(&fp->f_iolock);
 			*(int *)data = (int)(va.va_size - off);
 			return 0;
 		case RUMP_FIONWRITE:
@@ -334,7 +335,11 @@ vn_fo_seek(struct file *fp, off_t delta, int whence, off_t *newoff)
 	return 0;
 }
 
-/* fcntl F_GETLK/F_SETLK/F_SETLKW: check the request against the file. */
+/*
+ * fcntl F_GETLK/F_SETLK/F_SETLKW: check the request against the file.
+ * As on NetBSD the caller resolves l_whence SEEK_CUR by adding the
+ * file offset to l_start; lockf then takes the start as absolute.
+ */
 static int
 vn_advlock_posix(struct file *fp, int op, struct rump_flock *fl)
 {
@@ -349,14 +354,8 @@ vn_advlock_posix(struct file *fp, int op, struct rump_flock *fl)
 		if (fl->l_type == RUMP_F_WRLCK && (fp->f_flag & FWRITE) == 0)
 			return EBADF;
 	}
-	if (lfl.l_whence == RUMP_SEEK_CUR) {
-		mutex_enter(&fp->f_lock);
-		error = __builtin_add_overflow(lfl.l_start, fp->f_offset,
-		    &lfl.l_start) ? EOVERFLOW : 0;
-		mutex_exit(&fp->f_lock);
-		if (error != 0)
-			return error;
-	} else if (lfl.l_whence == RUMP_SEEK_END &&
+	/* SEEK_CUR: the caller added the offset (and keeps l_whence) */
+	if (lfl.l_whence == RUMP_SEEK_END &&
 	    (error = vn_getsize(vp, &size)) != 0)
 		return error;
 	error = lf_advlock(vp, curproc, op, &lfl, size);
