@@ -208,6 +208,9 @@ struct vfsops {
 	 * set v_type, v_op, v_data, v_vflag, v_rdev. */
 	int	(*vfs_loadvnode)(struct mount *mp, struct vnode *vp,
 		    uint64_t key);
+	/* mount(2) with data but data_len 0 copies in this many bytes
+	 * (NetBSD's vfs_min_mount_data); 0: such a call is EINVAL. */
+	size_t	vfs_min_mount_data;
 	struct vfsops *vfs_next;	/* vfs_list_lock */
 };
 
