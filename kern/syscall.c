@@ -51,7 +51,8 @@ rump_syscall(int num, void *data, size_t dlen, rump_register_t *retval)
 		return ENOSYS;
 	}
 	/* Short bodies read as zero-filled, never past the caller's. */
-	memcpy(args, data, MIN(dlen, sizeof(args)));
+	if (dlen > 0)		/* argument-less calls may pass NULL */
+		memcpy(args, data, MIN(dlen, sizeof(args)));
 
 	sched_enter();
 	l = curlwp;
