@@ -217,6 +217,8 @@ static int
 check_mode(struct vnode *vp, const struct vattr *va, const struct vattr *cur,
     kauth_cred_t cred)
 {
+	mode_t added;
+
 	if (vn_rdonly(vp))
 		return EROFS;
 	if (cur->va_flags & (IMMUTABLE | APPEND))
@@ -225,10 +227,15 @@ check_mode(struct vnode *vp, const struct vattr *va, const struct vattr *cur,
 		return 0;
 	if (cred->cr_euid != cur->va_uid)
 		return EPERM;
-	if (vp->v_type != VDIR && (va->va_mode & RUMP_S_ISTXT))
+	/*
+	 * Only bits being added are judged: a set-id or sticky bit the
+	 * file already has may stay (chown passes the mode on with just
+	 * the set-id bits it must drop).
+	 */
+	added = va->va_mode & ~cur->va_mode;
+	if (vp->v_type != VDIR && (added & RUMP_S_ISTXT))
 		return EFTYPE;
-	if ((va->va_mode & RUMP_S_ISGID) &&
-	    !cred_groupmember(cred, cur->va_gid))
+	if ((added & RUMP_S_ISGID) && !cred_groupmember(cred, cur->va_gid))
 		return EPERM;
 	return 0;
 }

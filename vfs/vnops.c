@@ -387,6 +387,22 @@ vn_fo_advlock(struct file *fp, int op, struct rump_flock *fl)
 	return vn_advlock_posix(fp, op, fl);
 }
 
+/* fpathconf(2): the file system answers, as for pathconf(2). */
+static int
+vn_fo_pathconf(struct file *fp, int name, register_t *retval)
+{
+	struct vnode *vp = fp->f_data;
+	int error;
+
+	vn_lock(vp, RW_READER);
+	if (vp->v_op->vop_pathconf == NULL)
+		error = EOPNOTSUPP;
+	else
+		error = vp->v_op->vop_pathconf(vp, name, retval);
+	vn_unlock(vp);
+	return error;
+}
+
 const struct fileops vnops = {
 	.fo_read = vn_fo_read,
 	.fo_write = vn_fo_write,
@@ -397,6 +413,7 @@ const struct fileops vnops = {
 	.fo_close = vn_fo_close,
 	.fo_seek = vn_fo_seek,
 	.fo_advlock = vn_fo_advlock,
+	.fo_pathconf = vn_fo_pathconf,
 };
 
 /* --- opening ----------------------------------------------------------------- */
