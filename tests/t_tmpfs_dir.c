@@ -3,6 +3,7 @@
  * getdents records and cookies that survive concurrent changes.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "t.h"
@@ -23,11 +24,23 @@ xlstat(const char *path, struct rump_stat *st)
 	return rump_sys_lstat(path, (struct stat *)(void *)st);
 }
 
+/* The head of a getdents record (struct rump_dirent without the full
+ * name array, so that small buffers can be walked). */
+struct drec {
+	uint64_t d_fileno;
+	uint16_t d_reclen;
+	uint16_t d_namlen;
+	uint8_t	d_type;
+	char	d_name[];
+};
+_Static_assert(offsetof(struct drec, d_name) ==
+    offsetof(struct rump_dirent, d_name), "dirent layout");
+
 /* One getdents record at off in buf. */
-static const struct rump_dirent *
+static const struct drec *
 rec(const void *buf, long off)
 {
-	return (const struct rump_dirent *)(const void *)
+	return (const struct drec *)(const void *)
 	    ((const char *)buf + off);
 }
 
@@ -37,7 +50,7 @@ rec(const void *buf, long off)
  */
 static int
 list_dir(const char *path, size_t bufsize,
-    void (*fn)(const struct rump_dirent *, void *), void *arg)
+    void (*fn)(const struct drec *, void *), void *arg)
 {
 	uint64_t *buf = malloc(bufsize + 8);
 	int fd, count = 0;
@@ -190,7 +203,7 @@ TEST(removed_directory_lists_nothing)
 	CHECK_OK(rump_sys_rmdir("mnt/d"));
 	while ((n = rump_sys_getdents(dfd, (char *)buf, sizeof(buf))) > 0)
 		for (off = 0; off < n; off += rec(buf, off)->d_reclen) {
-			const struct rump_dirent *d = rec(buf, off);
+			const struct drec *d = rec(buf, off);
 
 			CHECK(strcmp(d->d_name, ".") == 0 ||
 			    strcmp(d->d_name, "..") == 0);
@@ -266,7 +279,7 @@ struct seen {
 };
 
 static void
-note_entry(const struct rump_dirent *d, void *arg)
+note_entry(const struct drec *d, void *arg)
 {
 	struct seen *s = arg;
 
@@ -469,7 +482,7 @@ TEST(getdents_stable_cookies_under_deletion)
 	while ((n = rump_sys_getdents(fd, (char *)buf, sizeof(buf))) > 0) {
 		calls++;
 		for (off = 0; off < n; off += rec(buf, off)->d_reclen) {
-			const struct rump_dirent *d = rec(buf, off);
+			const struct drec *d = rec(buf, off);
 
 			if (d->d_name[0] == '.')
 				continue;
@@ -530,7 +543,7 @@ TEST(getdents_stable_cookies_under_insertion)
 	CHECK_OK(fd = rump_sys_open("mnt/d", RUMP_O_RDONLY, 0));
 	while ((n = rump_sys_getdents(fd, (char *)buf, sizeof(buf))) > 0) {
 		for (off = 0; off < n; off += rec(buf, off)->d_reclen) {
-			const struct rump_dirent *d = rec(buf, off);
+			const struct drec *d = rec(buf, off);
 
 			if (d->d_name[0] == 'g')
 				seen[atoi(d->d_name + 1)]++;
@@ -567,7 +580,7 @@ TEST(getdents_after_rename_no_duplicates)
 	CHECK_OK(fd = rump_sys_open("mnt/d", RUMP_O_RDONLY, 0));
 	while ((n = rump_sys_getdents(fd, (char *)buf, sizeof(buf))) > 0) {
 		for (off = 0; off < n; off += rec(buf, off)->d_reclen) {
-			const struct rump_dirent *d = rec(buf, off);
+			const struct drec *d = rec(buf, off);
 
 			if (d->d_name[0] == 'a')
 				seen[atoi(d->d_name + 1)]++;

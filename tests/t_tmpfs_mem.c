@@ -38,6 +38,10 @@ fill_file(const char *path, long long cap, int *errp)
 			*errp = errno;
 			break;
 		}
+		if (n == 0) {
+			*errp = -1;
+			break;
+		}
 		done += n;
 		if (n < (ssize_t)sizeof(chunk)) {
 			/* a short write: the next one says why */
