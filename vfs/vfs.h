@@ -300,9 +300,13 @@ int	vn_may_delete(struct vnode *dvp, struct vnode *vp, kauth_cred_t cred);
 
 /* --- open files on vnodes (vnops.c) ---------------------------------------- */
 extern const struct fileops vnops;
-/* Open a vnode (referenced, unlocked) for fflags; on success the file
- * owns the reference. */
+/* Open a vnode (referenced, unlocked) for fflags (FFLAGS(oflags)):
+ * the device's d_open or the fifo's open (which may sleep), the write
+ * count, O_SHLOCK/O_EXLOCK.  The file keeps FREAD|FWRITE|FCNTLFLAGS.
+ * On success the file owns the reference; on failure the caller
+ * still does. */
 int	vn_open_file(struct vnode *vp, int fflags, struct file **fpp);
+/* vp referenced and unlocked (takes the lock shared itself). */
 int	vn_stat(struct vnode *vp, struct rump_stat *st);
 /* Current time for timestamps. */
 void	vfs_timestamp(struct rump_timespec *ts);
@@ -310,7 +314,10 @@ void	vfs_timestamp(struct rump_timespec *ts);
 /* --- advisory locks (lockf.c) -------------------------------------------- */
 /* op: F_GETLK/F_SETLK/F_SETLKW, or F_FLOCK|LOCK_* (id = file).
  * id identifies the owner: the proc for POSIX locks, the file for
- * flock locks.  size is the file size for SEEK_END. */
+ * flock locks.  size is the file size for SEEK_END; l_whence SEEK_CUR
+ * means the caller already added the offset.  No vnode lock held:
+ * F_SETLKW and blocking flock sleep (EINTR if cancelled, EDEADLK).
+ * Conflicts without waiting: EAGAIN. */
 int	lf_advlock(struct vnode *vp, void *id, int op, struct rump_flock *fl,
 	    off_t size);
 /* Drop every lock `id` holds on vp (close, exit). */
