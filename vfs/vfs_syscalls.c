@@ -1097,8 +1097,11 @@ do_renameat(int fromfd, const void *ufrom, int tofd, const void *uto,
 	else if (is_dot(&r.from.np_cn) || is_dotdot(&r.from.np_cn))
 		error = EINVAL;
 	else if ((error = sys_rdonly(r.from.np_dvp)) == 0 &&
-	    (error = lookup_in(&r.from, &fvp)) == 0)
+	    (error = lookup_in(&r.from, &fvp)) == 0) {
+		if (vn_covered(fvp))
+			error = EBUSY;	/* a mount point */
 		vrele(fvp);	/* found again under the rename lock */
+	}
 	if (error != 0)
 		goto out1;
 	if ((error = namei_parent(tofd, tpath, &r.to)) != 0)
