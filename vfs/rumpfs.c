@@ -179,7 +179,8 @@ rfs_makenode(struct vnode *dvp, struct vnode **vpp,
 			node_free(n);
 			return ENOSPC;
 		}
-		memcpy(n->data, target, n->size);
+		if (n->size > 0)	/* an empty target has no buffer */
+			memcpy(n->data, target, n->size);
 	}
 	if (va->va_type == VDIR)
 		n->parent = d;
