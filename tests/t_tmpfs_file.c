@@ -530,3 +530,41 @@ TEST(many_files_with_content)
 		CHECK_STR(got, buf);
 	}
 }
+
+/*
+ * More files than the vnode cache keeps: most vnodes are reclaimed
+ * while their nodes live on, and are loaded again on the next lookup
+ * with the same inode number and data.
+ */
+TEST(nodes_survive_vnode_eviction)
+{
+	static uint64_t inos[10000];
+	struct rump_stat st;
+	char name[32], buf[32], got[32];
+	int i;
+
+	MOUNT();
+	CHECK_OK(rump_sys_mkdir("mnt/d", 0755));
+	for (i = 0; i < 10000; i++) {
+		snprintf(name, sizeof(name), "mnt/d/%d", i);
+		snprintf(buf, sizeof(buf), "#%d#", i);
+		CHECK_OK(t_write_file(name, buf, strlen(buf)));
+		CHECK_OK(xstat(name, &st));
+		inos[i] = st.st_ino;
+	}
+	for (i = 0; i < 10000; i++) {
+		snprintf(name, sizeof(name), "mnt/d/%d", i);
+		snprintf(buf, sizeof(buf), "#%d#", i);
+		memset(got, 0, sizeof(got));
+		CHECK_EQ(t_read_file(name, got, sizeof(got) - 1),
+		    (long)strlen(buf));
+		CHECK_STR(got, buf);
+		CHECK_OK(xstat(name, &st));
+		CHECK_EQ(st.st_ino, inos[i]);
+		if (i % 2 == 0)
+			CHECK_OK(rump_sys_unlink(name));
+	}
+	CHECK_OK(rump_sys_stat("mnt/d/9999", (struct stat *)(void *)&st));
+	CHECK_ERR(rump_sys_stat("mnt/d/9998", (struct stat *)(void *)&st),
+	    RUMP_ENOENT);
+}
