@@ -143,7 +143,9 @@ pipe_write(struct file *fp, off_t *off, struct uio *uio, kauth_cred_t cred,
 	mutex_enter(&pp->pp_lock);
 	if ((error = pipe_enter(pp, &pp->pp_wbusy)) != 0)
 		goto out;
-	while (uio->uio_resid > 0) {
+	if (pp->pp_rclosed)
+		error = EPIPE;		/* even for zero bytes */
+	while (error == 0 && uio->uio_resid > 0) {
 		if (pp->pp_rclosed) {
 			error = EPIPE;
 			break;

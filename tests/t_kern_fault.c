@@ -6,6 +6,7 @@
  * no kernel memory (kmem_inuse), no half-changed state.
  */
 #include <poll.h>
+#include <pthread.h>
 #include <sys/select.h>
 #include <sys/uio.h>
 
@@ -309,4 +310,74 @@ TEST(credential_change_enomem_keeps_ids)
 	CHECK_EQ(rump_sys_issetugid(), 0);
 	CHECK_OK(rump_sys_setuid(44));
 	CHECK_EQ(rump_sys_getuid(), 44);
+}
+
+/*
+ * A dying sysproxy client's process is cancelled (proc_cancel): every
+ * sleep of its lwps ends with EINTR.  The test reaches the kernel's
+ * proc through the lwp, whose first member it is (kern/kern.h).
+ */
+void	proc_cancel(void *p);
+
+struct sleeper {
+	struct lwp *lwp;
+	int kind;		/* 0 nanosleep, 1 pipe read, 2 poll */
+	int fd;
+	int result, error;
+	struct timespec left;
+};
+
+static void *
+sleeper(void *arg)
+{
+	struct sleeper *s = arg;
+	struct timespec rq = { 10, 0 };
+	struct rump_pollfd p = { s->fd, RUMP_POLLIN, 0 };
+	char c;
+
+	rump_pub_lwproc_switch(s->lwp);
+	errno = 0;
+	if (s->kind == 0)
+		s->result = rump_sys_nanosleep(&rq, &s->left);
+	else if (s->kind == 1)
+		s->result = (int)rump_sys_read(s->fd, &c, 1);
+	else
+		s->result = rump_sys_poll((struct pollfd *)&p, 1, 10000);
+	s->error = errno;
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+TEST(cancelled_process_sleeps_end_with_eintr)
+{
+	struct lwp *me = rump_pub_lwproc_curlwp(), *kid;
+	struct sleeper s[3];
+	struct timespec pause = { 0, 100000000 };
+	pthread_t t[3];
+	int fd[2], i;
+
+	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
+	kid = rump_pub_lwproc_curlwp();
+	CHECK_OK(rump_sys_pipe(fd));
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ(rump_pub_lwproc_newlwp(rump_sys_getpid()), 0);
+		s[i].lwp = rump_pub_lwproc_curlwp();
+		s[i].kind = i;
+		s[i].fd = fd[0];
+		rump_pub_lwproc_switch(kid);
+	}
+	rump_pub_lwproc_switch(me);
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, sleeper, &s[i]);
+	rump_sys_nanosleep(&pause, NULL);	/* let them fall asleep */
+	proc_cancel(*(void **)kid);
+	for (i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_EQ(s[i].result, -1);
+		CHECK_EQ(s[i].error, RUMP_EINTR);
+	}
+	CHECK(s[0].left.tv_sec >= 8);		/* time left is reported */
+	rump_pub_lwproc_switch(kid);
+	rump_pub_lwproc_releaselwp();
+	rump_pub_lwproc_switch(me);
 }

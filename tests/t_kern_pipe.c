@@ -75,6 +75,7 @@ TEST(pipe_write_without_reader_is_epipe)
 	CHECK_OK(rump_sys_pipe(fd));
 	CHECK_OK(rump_sys_close(fd[0]));
 	CHECK_ERR(rump_sys_write(fd[1], "x", 1), RUMP_EPIPE);
+	CHECK_ERR(rump_sys_write(fd[1], "", 0), RUMP_EPIPE);
 }
 
 TEST(pipe_ends_are_one_way)
