@@ -270,6 +270,7 @@ void
 vrele(struct vnode *vp)
 {
 	bool recycle = false;
+	int excess;
 
 	mutex_enter(&vp->v_interlock);
 	KASSERT(vp->v_usecount > 0);
@@ -310,10 +311,11 @@ vrele(struct vnode *vp)
 		return;
 	}
 	free_insert(vp);
+	excess = numfree - DESIREDVNODES;	/* read under vcache_lock */
 	mutex_exit(&vp->v_interlock);
 	mutex_exit(&vcache_lock);
-	if (numfree > DESIREDVNODES)
-		vcache_reclaim((size_t)(numfree - DESIREDVNODES));
+	if (excess > 0)
+		vcache_reclaim((size_t)excess);
 }
 
 void
