@@ -48,16 +48,16 @@ $(OBJ)/%.o: %.c
 
 $(LIB)/librumpuser.so: $(call objs,$(RUMPUSER_SRC))
 	@mkdir -p $(LIB)
-	$(CC) -shared $(LDFLAGS) -Wl,-soname,librumpuser.so -o $@ $^ -lpthread -ldl
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librumpuser.so -o $@ $^ -lpthread -ldl
 
 $(LIB)/librump.so: $(call objs,$(RUMP_SRC)) $(LIB)/librumpuser.so
-	$(CC) -shared $(LDFLAGS) -Wl,-soname,librump.so -o $@ $(call objs,$(RUMP_SRC)) -L$(LIB) -lrumpuser
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librump.so -o $@ $(call objs,$(RUMP_SRC)) -L$(LIB) -lrumpuser
 
 $(LIB)/librumpvfs.so: $(call objs,$(RUMPVFS_SRC)) $(LIB)/librump.so
-	$(CC) -shared $(LDFLAGS) -Wl,-soname,librumpvfs.so -o $@ $(call objs,$(RUMPVFS_SRC)) -L$(LIB) -lrump -lrumpuser
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librumpvfs.so -o $@ $(call objs,$(RUMPVFS_SRC)) -L$(LIB) -lrump -lrumpuser
 
 $(LIB)/librumpfs_tmpfs.so: $(call objs,$(TMPFS_SRC)) $(LIB)/librumpvfs.so
-	$(CC) -shared $(LDFLAGS) -Wl,-soname,librumpfs_tmpfs.so -o $@ $(call objs,$(TMPFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librumpfs_tmpfs.so -o $@ $(call objs,$(TMPFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
 
 # Example programs, linked as a user's program would be.
 $(B)/bin/%: examples/%.c $(LIBS)
