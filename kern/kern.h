@@ -440,7 +440,13 @@ void	syscall_register(const struct syscall_reg *tab, size_t n);
 /* --- sysctl (kern/sysctl.c) ------------------------------------------- */
 
 struct sysctl_leaf;
-/* Add a node below the named parent MIB; creates parents as needed. */
+/*
+ * Add a leaf at mib[0..len-1] named by the dotted `names`, one name per
+ * component (e.g. {CTL_HW, HW_NCPU}, 2, "hw.ncpu"); missing parent
+ * nodes are created with those names.  The leaf reads *valp / buf
+ * (under `lock` for strings, if given).  EEXIST if the number or name
+ * is taken, ENOTDIR if a parent is a leaf, EINVAL if malformed.
+ */
 int	sysctl_add_int(const int *mib, int len, const char *names,
 	    int *valp, bool writable);
 int	sysctl_add_quad(const int *mib, int len, const char *names,
