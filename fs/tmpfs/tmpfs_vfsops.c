@@ -35,9 +35,10 @@
  *    it was given locked, so this holds across reclaim and reload (a
  *    node has at most one vnode at a time, and while it has none
  *    nobody changes it).  A directory's entries and cookies are its
- *    node's fields.  d_parent changes only under the moved directory's
- *    vnode X plus mnt_renamelock, so walking up parents under
- *    mnt_renamelock is safe.
+ *    node's fields.  d_parent changes under the directory's vnode X:
+ *    rename also holds mnt_renamelock, and rmdir clears it only in an
+ *    empty directory, which no chain of parents passes through; so
+ *    walking up parents under mnt_renamelock is safe.
  *  - tm_lock (a leaf: nothing is called under it that can sleep or
  *    allocate) guards the mount's node list and counters, the byte
  *    charge, the next fileid, each directory's readdir hint and each
