@@ -559,12 +559,12 @@ times_in(const void *uptr, bool timeval, struct rump_timespec ts[2],
 }
 
 /*
- * The utimes family.  upath NULL: the vnode of descriptor dirfd;
- * otherwise resolve upath relative to dirfd.
+ * The utimes family: the vnode of descriptor fd (byfd), or upath
+ * resolved relative to fd.
  */
 static int
-do_utimes(int dirfd, const void *upath, bool follow, const void *utimes,
-    bool timeval)
+do_utimes(int fd, const void *upath, bool byfd, bool follow,
+    const void *utimes, bool timeval)
 {
 	struct rump_timespec in[2], ts[2];
 	const struct rump_timespec *tsp;
@@ -576,10 +576,10 @@ do_utimes(int dirfd, const void *upath, bool follow, const void *utimes,
 	if ((error = times_in(utimes, timeval, in, &tsp)) != 0 ||
 	    (error = times_resolve(tsp, ts, &vanull)) != 0)
 		return error;
-	if (upath == NULL)
-		error = sys_getvnode(dirfd, &fp, &vp);
+	if (byfd)
+		error = sys_getvnode(fd, &fp, &vp);
 	else
-		error = sys_lookup(dirfd, upath, follow ? NI_FOLLOW : 0, &vp);
+		error = sys_lookup(fd, upath, follow ? NI_FOLLOW : 0, &vp);
 	if (error != 0)
 		return error;
 	error = set_times(vp, ts, vanull);
@@ -595,7 +595,7 @@ sys_utimes(struct lwp *l, const void *args, register_t *retval)
 {
 	(void)l;
 	(void)retval;
-	return do_utimes(RUMP_AT_FDCWD, SARG_PTR(args, 0), true,
+	return do_utimes(RUMP_AT_FDCWD, SARG_PTR(args, 0), false, true,
 	    SARG_PTR(args, 1), true);
 }
 
@@ -604,7 +604,7 @@ sys_lutimes(struct lwp *l, const void *args, register_t *retval)
 {
 	(void)l;
 	(void)retval;
-	return do_utimes(RUMP_AT_FDCWD, SARG_PTR(args, 0), false,
+	return do_utimes(RUMP_AT_FDCWD, SARG_PTR(args, 0), false, false,
 	    SARG_PTR(args, 1), true);
 }
 
@@ -613,20 +613,16 @@ sys_futimes(struct lwp *l, const void *args, register_t *retval)
 {
 	(void)l;
 	(void)retval;
-	return do_utimes(SARG_INT(args, 0), NULL, true, SARG_PTR(args, 1),
-	    true);
+	return do_utimes(SARG_INT(args, 0), NULL, true, true,
+	    SARG_PTR(args, 1), true);
 }
 
 static int
 sys_utimensat(struct lwp *l, const void *args, register_t *retval)
 {
-	const void *upath = SARG_PTR(args, 1);
-
 	(void)l;
 	(void)retval;
-	if (upath == NULL)
-		return EFAULT;	/* not futimens: a path is required */
-	return do_utimes(SARG_INT(args, 0), upath,
+	return do_utimes(SARG_INT(args, 0), SARG_PTR(args, 1), false,
 	    !(SARG_INT(args, 3) & RUMP_AT_SYMLINK_NOFOLLOW),
 	    SARG_PTR(args, 2), false);
 }
@@ -636,8 +632,8 @@ sys_futimens(struct lwp *l, const void *args, register_t *retval)
 {
 	(void)l;
 	(void)retval;
-	return do_utimes(SARG_INT(args, 0), NULL, true, SARG_PTR(args, 1),
-	    false);
+	return do_utimes(SARG_INT(args, 0), NULL, true, true,
+	    SARG_PTR(args, 1), false);
 }
 
 /* --- truncate ---------------------------------------------------------------- */
