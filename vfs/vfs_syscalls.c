@@ -188,10 +188,22 @@ entry_done(struct entry *e)
 	vput(e->np.np_dvp);
 }
 
+/* A directory that has been removed takes no new entries. */
+static int
+dir_alive(struct vnode *dvp)
+{
+	struct vattr va;
+	int error;
+
+	if ((error = sys_getattr(dvp, &va)) != 0)
+		return error;
+	return va.va_nlink == 0 ? ENOENT : 0;
+}
+
 /*
  * Create: look the name up.  Found: e->vp.  Free: check that the
- * directory may take a new entry, as NetBSD orders it: read-only
- * mount, write permission, then the trailing-slash rule.
+ * directory may take a new entry, as NetBSD orders it: still linked,
+ * read-only mount, write permission, then the trailing-slash rule.
  */
 static int
 entry_create(struct entry *e, enum entry_op op)
@@ -206,7 +218,8 @@ entry_create(struct entry *e, enum entry_op op)
 		return error;
 	}
 	e->vp = NULL;
-	if ((error = sys_rdonly(dvp)) != 0 ||
+	if ((error = dir_alive(dvp)) != 0 ||
+	    (error = sys_rdonly(dvp)) != 0 ||
 	    (error = vn_access(dvp, VWRITE, e->np.np_cn.cn_cred)) != 0)
 		return error;
 	if (e->np.np_trailslash && op != ENT_CREATEDIR)
@@ -1055,7 +1068,8 @@ rename_locked(struct rename *r)
 		if (tries > 1000)
 			return EBUSY;
 	}
-	if ((error = rename_permitted(r, cred)) == 0) {
+	if ((error = dir_alive(tdvp)) == 0 &&
+	    (error = rename_permitted(r, cred)) == 0) {
 		if (r->fvp == r->tvp)	/* two links: drop `from` */
 			error = r->fvp->v_type == VDIR ? EINVAL :
 			    fdvp->v_op->vop_remove(fdvp, r->fvp,
