@@ -35,6 +35,9 @@ TMPFS_SRC    := $(wildcard fs/tmpfs/*.c)
 
 LIBS := $(LIB)/librumpuser.so $(LIB)/librump.so $(LIB)/librumpvfs.so \
         $(LIB)/librumpfs_tmpfs.so
+# What make install copies: real libraries, linker scripts, link objects.
+INSTALL_LIBS := $(LIBS) $(LIB)/librumpvfs.so.0 $(LIB)/librumpfs_tmpfs.so.0 \
+        $(LIB)/librumpvfs_link.o $(LIB)/librumpfs_tmpfs_link.o
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
@@ -48,16 +51,29 @@ $(OBJ)/%.o: %.c
 
 $(LIB)/librumpuser.so: $(call objs,$(RUMPUSER_SRC))
 	@mkdir -p $(LIB)
-	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librumpuser.so -o $@ $^ -lpthread -ldl
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-rpath,'$$ORIGIN' -Wl,-soname,librumpuser.so -o $@ $^ -lpthread -ldl
 
 $(LIB)/librump.so: $(call objs,$(RUMP_SRC)) $(LIB)/librumpuser.so
-	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librump.so -o $@ $(call objs,$(RUMP_SRC)) -L$(LIB) -lrumpuser
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-rpath,'$$ORIGIN' -Wl,-soname,librump.so -o $@ $(call objs,$(RUMP_SRC)) -L$(LIB) -lrumpuser
 
-$(LIB)/librumpvfs.so: $(call objs,$(RUMPVFS_SRC)) $(LIB)/librump.so
-	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librumpvfs.so -o $@ $(call objs,$(RUMPVFS_SRC)) -L$(LIB) -lrump -lrumpuser
+# Component libraries register themselves from constructors, so a
+# program need not call into them; but linkers that default to
+# --as-needed (Debian's gcc) would drop them.  So -lX finds a linker
+# script, libX.so, naming a tiny object that refers to the library's
+# marker symbol X_linked, and the real library, libX.so.0.
+$(LIB)/librumpvfs.so.0: $(call objs,$(RUMPVFS_SRC)) $(LIB)/librump.so
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-rpath,'$$ORIGIN' -Wl,-soname,librumpvfs.so.0 -o $@ $(call objs,$(RUMPVFS_SRC)) -L$(LIB) -lrump -lrumpuser
 
-$(LIB)/librumpfs_tmpfs.so: $(call objs,$(TMPFS_SRC)) $(LIB)/librumpvfs.so
-	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librumpfs_tmpfs.so -o $@ $(call objs,$(TMPFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
+$(LIB)/librumpfs_tmpfs.so.0: $(call objs,$(TMPFS_SRC)) $(LIB)/librumpvfs.so
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-rpath,'$$ORIGIN' -Wl,-soname,librumpfs_tmpfs.so.0 -o $@ $(call objs,$(TMPFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
+
+$(LIB)/lib%_link.o:
+	@mkdir -p $(LIB)
+	printf 'extern const int %s_linked;\nstatic const int *const ref __attribute__((used)) = &%s_linked;\n' $* $* | \
+	    $(CC) $(CFLAGS) -x c -c - -o $@
+
+$(LIB)/lib%.so: $(LIB)/lib%.so.0 $(LIB)/lib%_link.o
+	printf '/* GNU ld script: keep lib$*.so.0 even with --as-needed */\nINPUT(lib$*_link.o lib$*.so.0)\n' > $@
 
 # Example programs, linked as a user's program would be.
 $(B)/bin/%: examples/%.c $(LIBS)
@@ -67,8 +83,8 @@ $(B)/bin/%: examples/%.c $(LIBS)
 # Tests: every tests/t_*.c is a program linked like a user's program.
 TEST_SRC  := $(wildcard tests/t_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
-TEST_LIBS := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -Wl,--no-as-needed \
-             -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -Wl,--as-needed -lpthread
+TEST_LIBS := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) \
+             -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lpthread
 
 $(B)/tests/%: tests/%.c tests/t.h $(call objs,tests/harness.c) $(LIBS)
 	@mkdir -p $(dir $@)
@@ -94,7 +110,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/rump \
 	    $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man3
-	install -m 755 $(LIBS) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(INSTALL_LIBS) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/bin/rumpdemo $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/rump/
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
@@ -103,4 +119,5 @@ install: all
 clean:
 	rm -rf build build-san build-tsan
 
+.SECONDARY:
 .PHONY: all test tests bench bench-progs install clean

@@ -49,6 +49,13 @@ static struct rump_component vfs_component = {
 	.rc_init = vfs_init,
 };
 
+/*
+ * Referenced by the tiny object that -lrumpvfs brings into a program
+ * (see the Makefile), so that linkers defaulting to --as-needed keep
+ * this library even though the program calls none of its functions.
+ */
+const int rumpvfs_linked = 1;
+
 __attribute__((constructor)) static void
 vfs_register_component(void)
 {

@@ -315,6 +315,9 @@ static struct rump_component tmpfs_component = {
 	.rc_init = tmpfs_modinit,
 };
 
+/* Keeps -lrumpfs_tmpfs linked under --as-needed; see the Makefile. */
+const int rumpfs_tmpfs_linked = 1;
+
 __attribute__((constructor)) static void
 tmpfs_register(void)
 {
