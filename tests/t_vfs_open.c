@@ -206,11 +206,18 @@ TEST(open_creat_on_existing_directory_reads)
 	    RUMP_EISDIR);
 }
 
-TEST(open_creat_on_root_is_eexist)
+TEST(open_creat_across_a_mount_is_eexist)
 {
-	/* "/" has no parent to create in: NetBSD says EEXIST */
+	/* "/" has no parent to create in, and a name that crosses a
+	 * mount boundary has none on its side: NetBSD says EEXIST */
 	CHECK_ERR(rump_sys_open("/", O(CREAT) | O(RDONLY), 0644),
 	    RUMP_EEXIST);
+	CHECK_OK(t_mount_tmpfs("mnt"));
+	CHECK_ERR(rump_sys_open("mnt", O(CREAT) | O(RDONLY), 0644),
+	    RUMP_EEXIST);
+	CHECK_ERR(rump_sys_open("mnt/..", O(CREAT) | O(RDONLY), 0644),
+	    RUMP_EEXIST);
+	CHECK_OK(rump_sys_unmount("mnt", 0));
 }
 
 TEST(open_creat_new_file_skips_permission_check)

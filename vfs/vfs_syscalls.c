@@ -357,8 +357,10 @@ open_create(int dirfd, char *kpath, int fflags, mode_t cmode,
 		}
 		if (fflags & RUMP_O_EXCL)
 			error = EEXIST;
-		else if (vn_covered(e.vp))
-			error = EEXIST;	/* NetBSD: no parent to create in */
+		else if (vn_covered(e.vp) || (is_dotdot(&e.np.np_cn) &&
+		    (e.np.np_dvp->v_vflag & VV_ROOT) &&
+		    e.np.np_dvp != rootvnode))
+			error = EEXIST;	/* NetBSD: crossing a mount */
 		else if (e.vp->v_type == VLNK &&
 		    !(fflags & RUMP_O_NOFOLLOW)) {
 			if (++nlinks > MAXSYMLINKS)
