@@ -16,7 +16,7 @@
 
 /* What an attribute call names: a path (following a final symlink or
  * not) or a descriptor, in slot 0. */
-enum attr_target { AT_PATH, AT_LINK, AT_FD };
+enum attr_target { BY_PATH, BY_LINK, BY_FD };
 
 /*
  * The common course of every attribute call: the attribute name (in
@@ -34,13 +34,13 @@ attr_refuse(const void *args, enum attr_target target, int nameslot,
 	if (nameslot >= 0 && (error = copyinstr(SARG_PTR(args, nameslot),
 	    name, sizeof(name), NULL)) != 0)
 		return error;
-	if (target == AT_FD) {
+	if (target == BY_FD) {
 		if ((error = sys_getvnode(SARG_INT(args, 0), &fp, &vp)) != 0)
 			return error;
 		file_rele(fp);
 	} else {
 		if ((error = sys_lookup(RUMP_AT_FDCWD, SARG_PTR(args, 0),
-		    target == AT_PATH ? NI_FOLLOW : 0, &vp)) != 0)
+		    target == BY_PATH ? NI_FOLLOW : 0, &vp)) != 0)
 			return error;
 		vrele(vp);
 	}
@@ -57,32 +57,32 @@ sys_##call(struct lwp *l, const void *args, register_t *retval)	\
 }
 
 /* BSD extended attributes: (target, namespace, name, data, nbytes). */
-ATTR_CALL(extattr_set_file, AT_PATH, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_get_file, AT_PATH, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_delete_file, AT_PATH, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_set_fd, AT_FD, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_get_fd, AT_FD, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_delete_fd, AT_FD, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_set_link, AT_LINK, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_get_link, AT_LINK, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_delete_link, AT_LINK, 2, EOPNOTSUPP)
-ATTR_CALL(extattr_list_fd, AT_FD, -1, EOPNOTSUPP)
-ATTR_CALL(extattr_list_file, AT_PATH, -1, EOPNOTSUPP)
-ATTR_CALL(extattr_list_link, AT_LINK, -1, EOPNOTSUPP)
+ATTR_CALL(extattr_set_file, BY_PATH, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_get_file, BY_PATH, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_delete_file, BY_PATH, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_set_fd, BY_FD, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_get_fd, BY_FD, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_delete_fd, BY_FD, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_set_link, BY_LINK, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_get_link, BY_LINK, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_delete_link, BY_LINK, 2, EOPNOTSUPP)
+ATTR_CALL(extattr_list_fd, BY_FD, -1, EOPNOTSUPP)
+ATTR_CALL(extattr_list_file, BY_PATH, -1, EOPNOTSUPP)
+ATTR_CALL(extattr_list_link, BY_LINK, -1, EOPNOTSUPP)
 
 /* Linux-style xattrs: (target, name, ...), or (target, list, size). */
-ATTR_CALL(setxattr, AT_PATH, 1, ENOTSUP)
-ATTR_CALL(lsetxattr, AT_LINK, 1, ENOTSUP)
-ATTR_CALL(fsetxattr, AT_FD, 1, ENOTSUP)
-ATTR_CALL(getxattr, AT_PATH, 1, ENOTSUP)
-ATTR_CALL(lgetxattr, AT_LINK, 1, ENOTSUP)
-ATTR_CALL(fgetxattr, AT_FD, 1, ENOTSUP)
-ATTR_CALL(listxattr, AT_PATH, -1, ENOTSUP)
-ATTR_CALL(llistxattr, AT_LINK, -1, ENOTSUP)
-ATTR_CALL(flistxattr, AT_FD, -1, ENOTSUP)
-ATTR_CALL(removexattr, AT_PATH, 1, ENOTSUP)
-ATTR_CALL(lremovexattr, AT_LINK, 1, ENOTSUP)
-ATTR_CALL(fremovexattr, AT_FD, 1, ENOTSUP)
+ATTR_CALL(setxattr, BY_PATH, 1, ENOTSUP)
+ATTR_CALL(lsetxattr, BY_LINK, 1, ENOTSUP)
+ATTR_CALL(fsetxattr, BY_FD, 1, ENOTSUP)
+ATTR_CALL(getxattr, BY_PATH, 1, ENOTSUP)
+ATTR_CALL(lgetxattr, BY_LINK, 1, ENOTSUP)
+ATTR_CALL(fgetxattr, BY_FD, 1, ENOTSUP)
+ATTR_CALL(listxattr, BY_PATH, -1, ENOTSUP)
+ATTR_CALL(llistxattr, BY_LINK, -1, ENOTSUP)
+ATTR_CALL(flistxattr, BY_FD, -1, ENOTSUP)
+ATTR_CALL(removexattr, BY_PATH, 1, ENOTSUP)
+ATTR_CALL(lremovexattr, BY_LINK, 1, ENOTSUP)
+ATTR_CALL(fremovexattr, BY_FD, 1, ENOTSUP)
 
 /*
  * extattrctl(path, cmd, filename, namespace, attrname): the name, the
