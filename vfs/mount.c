@@ -248,6 +248,7 @@ vfs_domount(struct vnode *covered, const char *fstype, int flags,
 	struct vfsops *ops;
 	struct mount *mp;
 	struct vnode *root;
+	struct vattr va;
 	size_t len;
 	int error;
 
@@ -270,16 +271,26 @@ vfs_domount(struct vnode *covered, const char *fstype, int flags,
 		vfs_mount_rele(mp);
 		return error;
 	}
+	/*
+	 * Link under the covered directory's lock, which rmdir and rename
+	 * hold while they check for a mount point: a directory being
+	 * removed cannot get a mount, nor a mount point be removed.
+	 */
+	vn_lock(covered, RW_WRITER);
+	if ((error = vn_getattr_locked(covered, &va)) == 0 && va.va_nlink == 0)
+		error = ENOENT;
 	mutex_enter(&mountlist_lock);
-	if (covered->v_mountedhere != NULL) {
-		mutex_exit(&mountlist_lock);
+	if (error == 0 && covered->v_mountedhere != NULL)
 		error = EBUSY;
-		goto undo;
+	if (error == 0) {
+		vref(covered);
+		mp->mnt_vnodecovered = covered;
+		mount_link(mp, covered);
 	}
-	vref(covered);
-	mp->mnt_vnodecovered = covered;
-	mount_link(mp, covered);
 	mutex_exit(&mountlist_lock);
+	vn_unlock(covered);
+	if (error != 0)
+		goto undo;
 	return 0;
 
 undo:
@@ -289,6 +300,12 @@ undo:
 	ops->vfs_unmount(mp, RUMP_MNT_FORCE);
 	vfs_mount_rele(mp);
 	return error;
+}
+
+int
+vn_getattr_locked(struct vnode *vp, struct vattr *va)
+{
+	return vp->v_op->vop_getattr(vp, va);
 }
 
 /* Is any other mount stacked on a vnode of mp? */

@@ -357,6 +357,8 @@ int	fifo_ioctl(struct vnode *vp, unsigned long cmd, void *data, int fflags);
 int	vfs_domount(struct vnode *covered, const char *fstype, int flags,
 	    void *data, size_t *data_len, const char *path);
 int	vfs_dounmount(struct mount *mp, int flags);
+/* vop_getattr on a vnode the caller has locked. */
+int	vn_getattr_locked(struct vnode *vp, struct vattr *va);
 /* Sync every mount (sync(2), halt). */
 void	vfs_syncall(int waitfor);
 /* Unmount everything, newest first (halt). */

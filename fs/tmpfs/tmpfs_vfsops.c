@@ -301,6 +301,7 @@ static struct vfsops tmpfs_vfsops = {
 	.vfs_statvfs = tmpfs_statvfs,
 	.vfs_sync = tmpfs_sync,
 	.vfs_loadvnode = tmpfs_loadvnode,
+	.vfs_min_mount_data = sizeof(struct rump_tmpfs_args),
 };
 
 static int
