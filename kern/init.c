@@ -127,8 +127,13 @@ shutdown_hook_register(struct shutdown_hook *sh)
 {
 	comp_lock_init();
 	rumpuser_mutex_enter(comp_lock);
-	sh->sh_next = shutdown_hooks;
-	shutdown_hooks = sh;
+	struct shutdown_hook **shp;
+
+	/* in registration order: file systems sync before servers close */
+	for (shp = &shutdown_hooks; *shp != NULL; shp = &(*shp)->sh_next)
+		continue;
+	sh->sh_next = NULL;
+	*shp = sh;
 	rumpuser_mutex_exit(comp_lock);
 }
 
@@ -299,13 +304,13 @@ cpu_reboot(int howto)
 	struct shutdown_hook *sh;
 
 	kprintf("rump kernel halting...\n");
-	if (!(howto & RUMP_RB_DUMP)) {
-		rumpuser_mutex_enter(comp_lock);
-		sh = shutdown_hooks;
-		rumpuser_mutex_exit(comp_lock);
-		for (; sh != NULL; sh = sh->sh_next)
-			sh->sh_fn(howto);
-	}
+	/* Each hook reads howto: the VFS skips syncing for RB_NOSYNC and
+	 * RB_DUMP, the sysproxy server always answers and closes. */
+	rumpuser_mutex_enter(comp_lock);
+	sh = shutdown_hooks;
+	rumpuser_mutex_exit(comp_lock);
+	for (; sh != NULL; sh = sh->sh_next)
+		sh->sh_fn(howto);
 	if (howto & RUMP_RB_DUMP) {
 		kprintf("halted\n");
 		rumpuser_abort();

@@ -476,7 +476,8 @@ struct rump_component {
 /* Called from ELF constructors; inits at once if already booted. */
 void	rump_component_register(struct rump_component *rc);
 
-/* Called on reboot, in registration order reversed, before exit. */
+/* Called on reboot, in registration order, before exit; each hook
+ * looks at howto itself (RB_NOSYNC, RB_DUMP, RB_HALT). */
 struct shutdown_hook {
 	void	(*sh_fn)(int howto);
 	struct shutdown_hook *sh_next;

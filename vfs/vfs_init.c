@@ -12,7 +12,7 @@
 static void
 vfs_shutdown(int howto)
 {
-	if (howto & RUMP_RB_NOSYNC)
+	if (howto & (RUMP_RB_NOSYNC | RUMP_RB_DUMP))
 		return;
 	kprintf("syncing disks... ");
 	vfs_syncall(RUMP_MNT_WAIT);
