@@ -32,16 +32,21 @@ RUMPUSER_SRC := $(wildcard rumpuser/*.c)
 RUMP_SRC     := $(wildcard kern/*.c)
 RUMPVFS_SRC  := $(wildcard vfs/*.c)
 TMPFS_SRC    := $(wildcard fs/tmpfs/*.c)
+SYSPROXY_SRC := $(wildcard sysproxy/*.c)
+CLIENT_SRC   := $(wildcard client/*.c)
 
 LIBS := $(LIB)/librumpuser.so $(LIB)/librump.so $(LIB)/librumpvfs.so \
-        $(LIB)/librumpfs_tmpfs.so
+        $(LIB)/librumpfs_tmpfs.so \
+        $(if $(SYSPROXY_SRC),$(LIB)/librumpkern_sysproxy.so) \
+        $(if $(CLIENT_SRC),$(LIB)/librumpclient.so)
 # What make install copies: real libraries, linker scripts, link objects.
 INSTALL_LIBS := $(LIBS) $(LIB)/librumpvfs.so.0 $(LIB)/librumpfs_tmpfs.so.0 \
-        $(LIB)/librumpvfs_link.o $(LIB)/librumpfs_tmpfs_link.o
+        $(LIB)/librumpvfs_link.o $(LIB)/librumpfs_tmpfs_link.o \
+        $(if $(CLIENT_SRC),$(LIB)/librumpclient.so.0)
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-all: $(LIBS) $(B)/bin/rumpdemo tests bench-progs
+all: $(LIBS) $(PROGS) $(B)/bin/rumpdemo tests bench-progs
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -75,6 +80,43 @@ $(LIB)/lib%_link.o:
 $(LIB)/lib%.so: $(LIB)/lib%.so.0 $(LIB)/lib%_link.o
 	printf '/* GNU ld script: keep lib$*.so.0 even with --as-needed */\nINPUT(lib$*_link.o lib$*.so.0)\n' > $@
 
+# The sysproxy server's kernel half (the host half is in librumpuser).
+$(LIB)/librumpkern_sysproxy.so: $(call objs,$(SYSPROXY_SRC)) $(LIB)/librump.so
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-rpath,'$$ORIGIN' -Wl,-soname,librumpkern_sysproxy.so -o $@ $(call objs,$(SYSPROXY_SRC)) -L$(LIB) -lrump -lrumpuser
+
+# The client library: its own code, the shared wire code, and the
+# rump_sys_* stubs compiled a second time to call rumpclient_syscall.
+$(OBJ)/client/rump_syscalls.o: kern/rump_syscalls.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DRSYS_CALL=rumpclient_syscall -MMD -MP -c $< -o $@
+$(OBJ)/client/sp_wire.o: rumpuser/sp_wire.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fvisibility=hidden -MMD -MP -c $< -o $@
+CLIENT_OBJS := $(call objs,$(CLIENT_SRC)) $(OBJ)/client/rump_syscalls.o $(OBJ)/client/sp_wire.o
+$(LIB)/librumpclient.so.0: $(CLIENT_OBJS)
+	@mkdir -p $(LIB)
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-soname,librumpclient.so.0 -o $@ $(CLIENT_OBJS) -lpthread
+$(LIB)/librumpclient.so: $(LIB)/librumpclient.so.0
+	ln -sf librumpclient.so.0 $@
+
+# Programs.  rump_server carries the kernel core and sysproxy only;
+# rump_allserver every component we have.  One source, two link sets.
+SERVER_LIBS    := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
+ALLSERVER_LIBS := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpfs_tmpfs -lrumpvfs -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
+CLIENT_LIBS    := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpclient -lpthread
+SERVER_SRC := $(wildcard server/*.c)
+$(B)/bin/rump_server: $(SERVER_SRC) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(SERVER_SRC) $(LDFLAGS) $(SERVER_LIBS)
+$(B)/bin/rump_allserver: $(SERVER_SRC) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DRUMP_ALLSERVER -o $@ $(SERVER_SRC) $(LDFLAGS) $(ALLSERVER_LIBS)
+$(B)/bin/rump.halt: tools/rump_halt.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(CLIENT_LIBS)
+PROGS := $(if $(SERVER_SRC),$(B)/bin/rump_server $(B)/bin/rump_allserver) \
+         $(if $(wildcard tools/rump_halt.c),$(B)/bin/rump.halt)
+
 # Example programs, linked as a user's program would be.
 $(B)/bin/%: examples/%.c $(LIBS)
 	@mkdir -p $(dir $@)
@@ -88,9 +130,29 @@ TEST_LIBS := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) \
 
 $(B)/tests/%: tests/%.c tests/t.h $(call objs,tests/harness.c) $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(call objs,tests/harness.c) $(LDFLAGS) $(TEST_LIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(call objs,tests/harness.c) $(LDFLAGS) $(TEST_LIBS) $(if $(findstring t_sp_,$*),-lrumpkern_sysproxy)
 
-tests: $(TEST_BINS)
+# Client tests (tests/tc_*.c): programs on librumpclient that talk to
+# servers they start; the harness is built without kernel calls.
+TC_SRC  := $(wildcard tests/tc_*.c)
+TC_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TC_SRC))
+$(OBJ)/tests/harness_client.o: tests/harness.c tests/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DT_CLIENT -c $< -o $@
+$(B)/tests/tc_%: tests/tc_%.c tests/t.h $(OBJ)/tests/harness_client.o $(LIBS) $(PROGS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DT_CLIENT -o $@ $< $(OBJ)/tests/harness_client.o $(LDFLAGS) $(CLIENT_LIBS)
+
+tests: $(TEST_BINS) $(TC_BINS)
+
+# Fuzz targets (clang's libFuzzer); not part of make test.
+FUZZ_SRC := $(wildcard fuzz/*.c)
+fuzz:
+	@for f in $(FUZZ_SRC); do $(MAKE) -s B=build-fuzz CC=clang SANFL="-fsanitize=fuzzer-no-link,address,undefined" \
+	    $$(echo $$f | sed 's|fuzz/\(.*\)\.c|build-fuzz/fuzz/\1|') || exit 1; done
+build-fuzz/fuzz/%: fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_EXTRA_$*) -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpkern_sysproxy -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser
 
 test: all
 	@sh tests/run.sh $(B)
@@ -111,13 +173,16 @@ install: all
 	    $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man3
 	install -m 755 $(INSTALL_LIBS) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/bin/rumpdemo $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(B)/bin/rumpdemo $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	if [ -n "$(CLIENT_SRC)" ]; then ln -sf librumpclient.so.0 $(DESTDIR)$(PREFIX)/lib/librumpclient.so; fi
+	if [ -f $(DESTDIR)$(PREFIX)/share/man/man1/rump_server.1 ]; then \
+	    ln -sf rump_server.1 $(DESTDIR)$(PREFIX)/share/man/man1/rump_allserver.1; fi
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/rump/
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in $(wildcard man/*.3); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
 
 clean:
-	rm -rf build build-san build-tsan
+	rm -rf build build-san build-tsan build-fuzz
 
 .SECONDARY:
-.PHONY: all test tests bench bench-progs install clean
+.PHONY: all test tests bench bench-progs install clean fuzz

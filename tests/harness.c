@@ -82,6 +82,13 @@ t_mount_tmpfs(const char *path)
 	return rump_sys_mount(RUMP_MOUNT_TMPFS, path, 0, &ta, sizeof(ta));
 }
 
+#ifdef T_CLIENT
+/* Client programs: the kernel is a server; t_boot connects to it. */
+#define rump_init()			(0)
+#define rump_pub_lwproc_rfork(f)	((void)(f), 0)
+#define rump_pub_lwproc_releaselwp()	((void)0)
+#endif
+
 /* A fresh process whose cwd is /t/<name>. */
 static int
 enter_test(const char *name)
