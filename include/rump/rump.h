@@ -43,6 +43,16 @@ int	rump_getversion(void);
 int	rump_pub_getversion(void);
 int	rump_nativeabi_p(void);
 
+/* Serve this kernel's system calls on url (librumpkern_sysproxy). */
+int	rump_init_server(const char *url);
+
+/* Detach into the background (rump_server without -s): begin forks
+ * and the parent waits; done(0) releases it with exit status 0, or
+ * with `error` after a failure. */
+#define RUMP_DAEMONIZE_SUCCESS	0
+int	rump_daemonize_begin(void);
+int	rump_daemonize_done(int error);
+
 void	rump_schedule(void);
 void	rump_unschedule(void);
 
