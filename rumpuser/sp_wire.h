@@ -87,7 +87,8 @@ size_t	sp_banner(char *buf, size_t len, const char *ostype,
  * Frame I/O on a socket.  sp_send writes header and body with one
  * sendmsg (MSG_NOSIGNAL), looping on short writes and EINTR, waiting
  * with poll when the socket is non-blocking; the caller serialises
- * senders.  Returns 0 or a host errno.
+ * senders.  h->len is ignored: the frame's length is computed from the
+ * body lengths.  Returns 0 or a host errno.
  */
 int	sp_send(int fd, const struct sp_hdr *h, const void *body, size_t blen);
 int	sp_send2(int fd, const struct sp_hdr *h, const void *b1, size_t l1,
@@ -98,7 +99,8 @@ int	sp_send2(int fd, const struct sp_hdr *h, const void *b1, size_t l1,
  * sp_reader_fill when the socket is readable; it returns 1 when a whole
  * frame is in r->hdr/r->body (the caller takes r->body and calls
  * sp_reader_reset), 0 when more is needed, or -errno on EOF (ECONNRESET),
- * error, a length below 24 (EBADMSG) or above maxlen (EMSGSIZE).
+ * error, a length below 24 (EBADMSG) or above maxlen (EMSGSIZE), or a
+ * body that cannot be allocated (ENOMEM).  A zeroed struct is ready.
  */
 struct sp_reader {
 	struct sp_hdr hdr;
@@ -109,7 +111,9 @@ struct sp_reader {
 int	sp_reader_fill(int fd, struct sp_reader *r, uint64_t maxlen);
 void	sp_reader_reset(struct sp_reader *r);	/* frees the body */
 
-/* Read one whole frame from a blocking socket (client side). */
+/* Read one whole frame (client side); waits with poll if the socket is
+ * non-blocking.  *bodyp is NULL for a header-only frame, else malloc'ed.
+ * 0 or a host errno: ECONNRESET on EOF, EBADMSG, EMSGSIZE, ENOMEM. */
 int	sp_recv_frame(int fd, struct sp_hdr *h, uint8_t **bodyp,
 	    uint64_t maxlen);
 
