@@ -148,6 +148,16 @@ void	rumpuser_dprintf(const char *fmt, ...)
 void	rumpuser_exit(int status) __attribute__((noreturn));
 void	rumpuser_abort(void) __attribute__((noreturn));
 
+/* Detaching from the terminal (rump_server without -s; see
+ * daemonize.c).  begin forks: the parent never returns, it exits with
+ * the status the child reports; the child returns 0 in a new session.
+ * done(error) in the child: error 0 first points stdio at /dev/null;
+ * the number reaches the parent, whose exit status it becomes.
+ * begin: 0, EINPROGRESS (already begun) or the fork's error; done: 0,
+ * ENOENT (nothing begun) or EPIPE (the parent is gone). */
+int	rumpuser_daemonize_begin(void);
+int	rumpuser_daemonize_done(int error);
+
 /* Translate a host errno to NetBSD's numbering. */
 int	rumpuser_errtrans(int hosterr);
 
