@@ -188,12 +188,18 @@ rfs_makenode(struct vnode *dvp, struct vnode **vpp,
 		node_free(n);
 		return error;
 	}
+	if ((error = node_vget(n, vpp)) != 0) {
+		/* no vnode: the new name must not outlive the failure */
+		dir_remove(d, dir_find(d, cn->cn_nameptr, cn->cn_namelen));
+		node_free(n);
+		return error;
+	}
 	if (va->va_type == VDIR) {
 		mutex_enter(&rfs_lock);
 		d->nlink++;
 		mutex_exit(&rfs_lock);
 	}
-	return node_vget(n, vpp);
+	return 0;
 }
 
 static int

@@ -330,6 +330,24 @@ splice_link(char *path, struct entry *e)
 }
 
 /*
+ * An open that created its file failed afterwards (no memory for the
+ * open file or the descriptor): take the new name away again, if it
+ * still names our vnode, so that a failed open leaves nothing behind.
+ */
+static void
+open_uncreate(int dirfd, const char *kpath, struct vnode *vp)
+{
+	struct entry e;
+
+	if (entry_get(dirfd, kpath, ENT_DELETE, &e) != 0)
+		return;
+	if (e.vp == vp)
+		(void)e.np.np_dvp->v_op->vop_remove(e.np.np_dvp, e.vp,
+		    &e.np.np_cn);
+	entry_done(&e);
+}
+
+/*
  * open(O_CREAT): find or create the regular file kpath names.  A final
  * symlink is followed (even a dangling one: its target is created)
  * unless O_EXCL or O_NOFOLLOW.  kpath may be rewritten.
@@ -451,9 +469,10 @@ do_open(int dirfd, const void *upath, int oflags, mode_t mode,
 	else
 		error = namei(dirfd, kpath,
 		    (fflags & RUMP_O_NOFOLLOW) ? 0 : NI_FOLLOW, &vp);
-	pathbuf_free(kpath);
-	if (error != 0)
+	if (error != 0) {
+		pathbuf_free(kpath);
 		return error;
+	}
 
 	if (vp->v_type == VSOCK)
 		error = EOPNOTSUPP;
@@ -465,11 +484,17 @@ do_open(int dirfd, const void *upath, int oflags, mode_t mode,
 	if (error == 0)
 		error = vn_open_file(vp, fflags, &fp);
 	if (error != 0) {
+		if (created)
+			open_uncreate(dirfd, kpath, vp);
+		pathbuf_free(kpath);
 		vrele(vp);
 		return error;
 	}
 	error = fd_install(curproc, fp, 0, (fflags & RUMP_O_CLOEXEC) != 0,
 	    &fd);
+	if (error != 0 && created)
+		open_uncreate(dirfd, kpath, vp);
+	pathbuf_free(kpath);
 	file_rele(fp);
 	if (error == 0)
 		*retval = fd;
