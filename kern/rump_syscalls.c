@@ -43,7 +43,9 @@
 
 #include "sysentry.h"
 
-#ifndef RSYS_CALL
+#ifdef RSYS_CALL
+#include <rump/rumpclient.h>	/* librumpclient: rumpclient_syscall */
+#else
 #define RSYS_CALL(num, data, dlen, retval) \
 	rump_syscall(num, data, dlen, retval)
 #endif
