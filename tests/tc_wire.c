@@ -150,7 +150,8 @@ fake_send(struct fake *f, uint64_t reqno, int class, int type, uint32_t u,
 	if (blen > 256)
 		abort();
 	memcpy(buf, &h, SP_HDRSZ);
-	memcpy(buf + SP_HDRSZ, body, blen);
+	if (blen > 0)
+		memcpy(buf + SP_HDRSZ, body, blen);
 	fake_write(f, buf, SP_HDRSZ + blen);
 }
 
