@@ -359,6 +359,8 @@ sp_send(int fd, const struct sp_hdr *h, const void *body, size_t blen)
 static int
 hdr_accept(struct sp_reader *r, uint64_t maxlen)
 {
+	if (r->limit != NULL)
+		maxlen = r->limit(&r->hdr, r->limit_arg);
 	if (r->hdr.len < SP_HDRSZ)
 		return EBADMSG;
 	if (r->hdr.len > maxlen)
@@ -412,8 +414,13 @@ sp_reader_fill(int fd, struct sp_reader *r, uint64_t maxlen)
 void
 sp_reader_reset(struct sp_reader *r)
 {
+	uint64_t (*limit)(const struct sp_hdr *, void *) = r->limit;
+	void *arg = r->limit_arg;
+
 	free(r->body);
 	memset(r, 0, sizeof(*r));
+	r->limit = limit;
+	r->limit_arg = arg;
 }
 
 /* Read exactly len bytes, waiting if the socket is non-blocking. */

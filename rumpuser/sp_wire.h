@@ -107,6 +107,11 @@ struct sp_reader {
 	size_t	hgot;		/* header bytes read */
 	uint8_t	*body;		/* malloc'ed, len - 24 bytes */
 	size_t	bgot;
+	/* Optional, kept by sp_reader_reset: the largest length allowed
+	 * for this header, asked once the header is in (instead of
+	 * maxlen); lets a server size a reply by what it asked for. */
+	uint64_t (*limit)(const struct sp_hdr *h, void *arg);
+	void	*limit_arg;
 };
 int	sp_reader_fill(int fd, struct sp_reader *r, uint64_t maxlen);
 void	sp_reader_reset(struct sp_reader *r);	/* frees the body */
