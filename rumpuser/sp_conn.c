@@ -107,6 +107,19 @@ conn_break_locked(struct sp_conn *c)
 	shutdown(c->c_fd, SHUT_RDWR);
 }
 
+/* Every copy waiting for an answer fails (EFAULT).  c_lock held. */
+void
+conn_fail_waiters_locked(struct sp_conn *c)
+{
+	struct sp_wait *w;
+
+	while ((w = c->c_waiters) != NULL) {
+		c->c_waiters = w->w_next;
+		w->w_done = -1;
+		pthread_cond_signal(&w->w_cv);
+	}
+}
+
 /*
  * RUNNING or NEW -> DYING: fail the copies in flight, stop sending,
  * cancel the process's sleeps.  Calls end on their own; the last
@@ -115,19 +128,13 @@ conn_break_locked(struct sp_conn *c)
 void
 conn_kill(struct sp_conn *c)
 {
-	struct sp_wait *w;
-
 	pthread_mutex_lock(&c->c_lock);
 	if (c->c_state == SPC_DYING) {
 		pthread_mutex_unlock(&c->c_lock);
 		return;
 	}
 	c->c_state = SPC_DYING;
-	while ((w = c->c_waiters) != NULL) {
-		c->c_waiters = w->w_next;
-		w->w_done = -1;
-		pthread_cond_signal(&w->w_cv);
-	}
+	conn_fail_waiters_locked(c);
 	pthread_cond_broadcast(&c->c_cv);
 	pthread_mutex_unlock(&c->c_lock);
 
@@ -483,7 +490,7 @@ request(struct sp_conn *c, const struct sp_hdr *h0, const void *body,
 	w.w_len = len;
 	pthread_cond_init(&w.w_cv, NULL);
 	pthread_mutex_lock(&c->c_lock);
-	if (c->c_state == SPC_DYING) {
+	if (c->c_state == SPC_DYING || c->c_inexec) {
 		pthread_mutex_unlock(&c->c_lock);
 		pthread_cond_destroy(&w.w_cv);
 		return SP_EFAULT;
@@ -570,6 +577,7 @@ rumpuser_sp_copyout(void *spc, const void *laddr, void *raddr, size_t len)
 	struct sp_copydata cd;
 	struct sp_conn *c = spc;
 	size_t off, n;
+	bool inexec;
 
 	if (len == 0)
 		return 0;
@@ -581,7 +589,10 @@ rumpuser_sp_copyout(void *spc, const void *laddr, void *raddr, size_t len)
 		cd.rcp_addr = (uint64_t)(uintptr_t)raddr + off;
 		pthread_mutex_lock(&c->c_lock);
 		h.reqno = c->c_nextreq++;
+		inexec = c->c_inexec;
 		pthread_mutex_unlock(&c->c_lock);
+		if (inexec)		/* the memory is the old image's */
+			return SP_EFAULT;
 		if (conn_send(c, &h, &cd, sizeof(cd),
 		    (const char *)laddr + off, n, SP_SEND_WAIT) != 0)
 			return SP_EFAULT;

@@ -149,6 +149,7 @@ struct sp_conn *conn_alloc(struct sp_server *s, int fd);
 void	conn_hold(struct sp_conn *c);
 void	conn_rele(struct sp_conn *c);
 void	conn_kill(struct sp_conn *c);
+void	conn_fail_waiters_locked(struct sp_conn *c);
 bool	conn_dying(struct sp_conn *c);
 #define SP_SEND_WAIT	0x1	/* wait while the queue is above HIWAT */
 int	conn_send(struct sp_conn *c, const struct sp_hdr *h, const void *b1,

@@ -75,7 +75,11 @@ work_syscall(struct sp_work *w)
 		conn_send_sysresp(c, w->w_hdr.reqno, error, rv);
 }
 
-/* Exec: the old image's calls end, then the process starts afresh. */
+/*
+ * Exec: the old image's calls end (their sleeps cancelled, their
+ * copies failed: that memory is gone, and while c_inexec no new copy
+ * is asked for), then the process goes on under its new name.
+ */
 static void
 work_exec(struct sp_work *w)
 {
@@ -85,6 +89,7 @@ work_exec(struct sp_work *w)
 
 	c->c_hyp->hyp_cancelproc(c->c_proc);
 	pthread_mutex_lock(&c->c_lock);
+	conn_fail_waiters_locked(c);
 	while (c->c_nwork > 1 && c->c_state != SPC_DYING)
 		pthread_cond_wait(&c->c_cv, &c->c_lock);
 	dying = c->c_state == SPC_DYING;

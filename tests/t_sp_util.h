@@ -58,7 +58,7 @@ enum tc_mode {
 	TC_NONUL,	/* COPYINSTR: all bytes asked, none of them NUL */
 	TC_LONG,	/* one byte more than asked */
 	TC_SILENT,	/* never answer */
-	TC_EMPTY,	/* an empty answer */
+	TC_EMPTY,	/* an empty answer (ANONMMAP: a NULL address) */
 };
 
 struct tc_frame {
@@ -73,6 +73,8 @@ struct tc {
 	enum tc_mode mode;
 	int	ncopyin, ncopyinstr, ncopyout, nmmap, nraise, lastsig;
 	uint64_t lastsrvreq;	/* reqno of the last server request */
+	void	*lastmmap;	/* what we answered the last ANONMMAP */
+	uint64_t mmaplen;	/* and the length it asked for */
 	struct tc_frame stash[256];	/* replies to other requests */
 	int	nstash;
 	/* log of frame types, in arrival order (server -> client) */
@@ -295,7 +297,7 @@ tc_serve(struct tc *t, const struct tc_hdr *h, const uint8_t *body)
 		if (t->mode == TC_SHORT && rlen > 0)
 			rlen--;
 		if (t->mode == TC_LONG)
-			rlen++;
+			rlen = (size_t)len + 1;
 		if (t->mode == TC_EMPTY || addr < 4096)
 			rlen = 0;	/* an unreadable address */
 		reply = calloc(1, rlen + 1);
@@ -314,19 +316,23 @@ tc_serve(struct tc *t, const struct tc_hdr *h, const uint8_t *body)
 			memcpy((void *)(uintptr_t)addr, body + 16, (size_t)len);
 		break;
 	case TC_ANONMMAP: {
-		void *p = NULL;
+		void *p[2] = { NULL, NULL };
 
 		t->nmmap++;
 		if (t->mode == TC_SILENT)
 			return;
-		if (body != NULL)
+		if (body != NULL && h->len >= 24 + 8)
 			memcpy(&len, body, 8);
-		p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE,
-		    MAP_ANON | MAP_PRIVATE, -1, 0);
-		if (p == MAP_FAILED)
-			p = NULL;
-		tc_send(t->fd, h->reqno, TC_RESP, TC_ANONMMAP, 0, &p,
-		    t->mode == TC_SHORT ? 4 : sizeof(p));
+		t->mmaplen = len;
+		if (t->mode != TC_EMPTY) {
+			p[0] = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE,
+			    MAP_ANON | MAP_PRIVATE, -1, 0);
+			if (p[0] == MAP_FAILED)
+				p[0] = NULL;
+		}
+		t->lastmmap = p[0];
+		tc_send(t->fd, h->reqno, TC_RESP, TC_ANONMMAP, 0, p,
+		    t->mode == TC_SHORT ? 4 : t->mode == TC_LONG ? 9 : 8);
 		break;
 	}
 	case TC_RAISE:
