@@ -81,6 +81,7 @@ struct cl_conn {
 	/* Receiver-owned. */
 	uint8_t	*rbuf;
 	size_t	roff, rend;		/* unparsed bytes: rbuf[roff..rend) */
+	bool	rdrained;		/* last read left the socket empty */
 	uint8_t	*co_dst;		/* COPYOUT being streamed in */
 	size_t	co_left;		/* its data bytes still on the wire */
 	size_t	co_room;		/* of which still to be stored */

@@ -53,6 +53,7 @@ cl_conn_new(int fd, uint64_t firstreq)
 	pthread_mutex_init(&c->smtx, NULL);
 	pthread_cond_init(&c->gatecv, NULL);
 	c->fd = fd;
+	c->rdrained = true;
 	c->state = CONN_UP;
 	c->nextreq = firstreq;
 	atomic_init(&c->gen, 1);
