@@ -25,6 +25,9 @@ endif
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -g -fPIC -I. -Iinclude $(SANFL)
 LDFLAGS += $(SANFL)
 LIB     := $(B)/lib
+# Programs in bin/, tests/ and bench/ find the libraries beside them,
+# in the build tree and once installed alike.
+RPATH   := -Wl,-rpath,'$$ORIGIN/../lib'
 OBJ     := $(B)/obj
 
 # Each library: its sources and what it links against.
@@ -101,9 +104,9 @@ $(LIB)/librumpclient.so: $(LIB)/librumpclient.so.0
 
 # Programs.  rump_server carries the kernel core and sysproxy only;
 # rump_allserver every component we have.  One source, two link sets.
-SERVER_LIBS    := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
-ALLSERVER_LIBS := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpfs_tmpfs -lrumpvfs -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
-CLIENT_LIBS    := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpclient -lpthread
+SERVER_LIBS    := -L$(LIB) $(RPATH) -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
+ALLSERVER_LIBS := -L$(LIB) $(RPATH) -lrumpfs_tmpfs -lrumpvfs -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
+CLIENT_LIBS    := -L$(LIB) $(RPATH) -lrumpclient -lpthread
 SERVER_SRC := $(wildcard server/*.c)
 $(B)/bin/rump_server: $(SERVER_SRC) $(LIBS)
 	@mkdir -p $(dir $@)
@@ -125,7 +128,7 @@ $(B)/bin/%: examples/%.c $(LIBS)
 # Tests: every tests/t_*.c is a program linked like a user's program.
 TEST_SRC  := $(wildcard tests/t_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
-TEST_LIBS := -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) \
+TEST_LIBS := -L$(LIB) $(RPATH) \
              -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lpthread
 
 $(B)/tests/%: tests/%.c tests/t.h $(call objs,tests/harness.c) $(LIBS)
@@ -175,11 +178,11 @@ install: all
 	install -m 755 $(INSTALL_LIBS) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/bin/rumpdemo $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	if [ -n "$(CLIENT_SRC)" ]; then ln -sf librumpclient.so.0 $(DESTDIR)$(PREFIX)/lib/librumpclient.so; fi
-	if [ -f $(DESTDIR)$(PREFIX)/share/man/man1/rump_server.1 ]; then \
-	    ln -sf rump_server.1 $(DESTDIR)$(PREFIX)/share/man/man1/rump_allserver.1; fi
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/rump/
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in $(wildcard man/*.3); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
+	if [ -f $(DESTDIR)$(PREFIX)/share/man/man1/rump_server.1 ]; then \
+	    ln -sf rump_server.1 $(DESTDIR)$(PREFIX)/share/man/man1/rump_allserver.1; fi
 
 clean:
 	rm -rf build build-san build-tsan build-fuzz
