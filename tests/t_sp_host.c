@@ -82,6 +82,10 @@ ev_clear(void)
 	pthread_mutex_unlock(&mk_lock);
 }
 
+/* Every mock process ever made stays here (released ones too, so a
+ * second release is caught rather than a use after free). */
+static struct mproc *mk_all[4096];	/* mk_lock */
+
 static struct mproc *
 mproc_new(void *spc, const char *comm)
 {
@@ -89,6 +93,8 @@ mproc_new(void *spc, const char *comm)
 
 	pthread_mutex_lock(&mk_lock);
 	p->pid = nextpid++;
+	if (p->pid - 100 < 4096)
+		mk_all[p->pid - 100] = p;
 	pthread_mutex_unlock(&mk_lock);
 	p->spc = spc;
 	snprintf(p->comm, sizeof(p->comm), "%s", comm);
@@ -192,7 +198,8 @@ m_syscall(void *proc, int num, void *data, size_t dlen, int64_t rv[2])
 	void *addr = NULL;
 	int error = 0;
 
-	memcpy(a, data, dlen < sizeof(a) ? dlen : sizeof(a));
+	if (dlen > 0)
+		memcpy(a, data, dlen < sizeof(a) ? dlen : sizeof(a));
 	atomic_fetch_add(&p->inflight, 1);
 	switch (num) {
 	case 20:

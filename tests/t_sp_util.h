@@ -270,7 +270,7 @@ tc_serve(struct tc *t, const struct tc_hdr *h, const uint8_t *body)
 {
 	uint64_t len = 0, addr = 0;
 	uint8_t *reply = NULL;
-	size_t rlen = 0;
+	size_t rlen = 0, avail;
 
 	if (t->nlog < 4096)
 		t->log[t->nlog++] = h->type;
@@ -288,24 +288,29 @@ tc_serve(struct tc *t, const struct tc_hdr *h, const uint8_t *body)
 			t->ncopyinstr++;
 		if (t->mode == TC_SILENT)
 			return;
-		rlen = (size_t)len;
-		if (h->type == TC_COPYINSTR && t->mode != TC_NONUL &&
-		    addr >= 4096)
-			rlen = strnlen((const char *)(uintptr_t)addr, rlen) + 1
-			    < rlen ? strnlen((const char *)(uintptr_t)addr,
-			    rlen) + 1 : rlen;
+		/* what the client's memory holds for this request */
+		avail = addr < 4096 ? 0 : (size_t)len;
+		if (h->type == TC_COPYINSTR && avail > 0) {
+			size_t sl = strnlen((const char *)(uintptr_t)addr,
+			    avail);
+
+			avail = sl + 1 < avail ? sl + 1 : avail;
+		}
+		rlen = avail;
 		if (t->mode == TC_SHORT && rlen > 0)
 			rlen--;
 		if (t->mode == TC_LONG)
 			rlen = (size_t)len + 1;
-		if (t->mode == TC_EMPTY || addr < 4096)
-			rlen = 0;	/* an unreadable address */
+		if (t->mode == TC_NONUL)
+			rlen = (size_t)len;
+		if (t->mode == TC_EMPTY)
+			rlen = 0;
 		reply = calloc(1, rlen + 1);
 		if (t->mode == TC_NONUL)
 			memset(reply, 'a', rlen);
-		else if (rlen > 0)
+		else if (avail > 0)
 			memcpy(reply, (void *)(uintptr_t)addr,
-			    rlen > len ? len : rlen);
+			    rlen < avail ? rlen : avail);
 		tc_send(t->fd, h->reqno, TC_RESP, TC_COPYIN, 0, reply, rlen);
 		free(reply);
 		break;
