@@ -49,7 +49,7 @@ INSTALL_LIBS := $(LIBS) $(LIB)/librumpvfs.so.0 $(LIB)/librumpfs_tmpfs.so.0 \
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-all: $(LIBS) $(PROGS) $(B)/bin/rumpdemo tests bench-progs
+all: $(LIBS) $(PROGS) $(B)/bin/rumpdemo $(B)/bin/rumpdemo_remote tests bench-progs
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -124,6 +124,9 @@ PROGS := $(if $(SERVER_SRC),$(B)/bin/rump_server $(B)/bin/rump_allserver) \
 $(B)/bin/%: examples/%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIBS)
+$(B)/bin/rumpdemo_remote: examples/rumpdemo.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DREMOTE -o $@ $< $(LDFLAGS) $(CLIENT_LIBS)
 
 # Tests: every tests/t_*.c is a program linked like a user's program.
 TEST_SRC  := $(wildcard tests/t_*.c)
@@ -176,7 +179,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man3
 	install -m 755 $(INSTALL_LIBS) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/bin/rumpdemo $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(B)/bin/rumpdemo $(B)/bin/rumpdemo_remote $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	if [ -n "$(CLIENT_SRC)" ]; then ln -sf librumpclient.so.0 $(DESTDIR)$(PREFIX)/lib/librumpclient.so; fi
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/rump/
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done

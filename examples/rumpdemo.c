@@ -1,14 +1,22 @@
 /*
- * rumpdemo: boot a rump kernel inside this process, mount a tmpfs,
- * make a small tree, and show it with getdents and stat, as any
- * NetBSD program using rump_init() and rump_sys_*() would.
+ * rumpdemo: mount a tmpfs, make a small tree, and show it with
+ * getdents and stat, as any NetBSD program using rump_sys_*() would.
+ *
+ * Built twice: rumpdemo boots a kernel inside this process with
+ * rump_init(); rumpdemo_remote (-DREMOTE) uses the kernel of a running
+ * rump_allserver named by RUMP_SERVER, through librumpclient.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef REMOTE
+#include <rump/rumpclient.h>
+#define rump_init()	(rumpclient_init() == 0 ? 0 : errno)
+#else
 #include <rump/rump.h>
+#endif
 #include <rump/rump_syscalls.h>
 #include <rump/rumpdefs.h>
 #include <rump/rumperr.h>
@@ -37,7 +45,7 @@ main(void)
 		    rump_strerror(error));
 		return 1;
 	}
-	if (rump_sys_mkdir("/mnt", 0755) == -1)
+	if (rump_sys_mkdir("/mnt", 0755) == -1 && errno != RUMP_EEXIST)
 		die("mkdir /mnt");
 	if (rump_sys_mount(RUMP_MOUNT_TMPFS, "/mnt", 0, &ta, sizeof(ta)) == -1)
 		die("mount tmpfs");
