@@ -132,6 +132,9 @@ fd_free(struct filedesc *fdp)
 	mutex_exit(&fdp->fd_lock);
 	if (n > 0)
 		return;
+	mutex_enter(&fdp->fd_lock);
+	knote_fdclose(fdp, -1);
+	mutex_exit(&fdp->fd_lock);
 	for (i = 0; i < fdp->fd_nfiles; i++)
 		if (fdp->fd_ofiles[i].ff_file != NULL)
 			file_rele(fdp->fd_ofiles[i].ff_file);
@@ -215,7 +218,8 @@ fd_getfile(int fd)
 	return fp;
 }
 
-/* Empty slot fd; returns its file (the slot's reference) or NULL. */
+/* Empty slot fd (knotes on it go too); returns its file (the slot's
+ * reference) or NULL.  fd_lock held. */
 static struct file *
 fd_detach(struct filedesc *fdt, int fd)
 {
@@ -224,6 +228,7 @@ fd_detach(struct filedesc *fdt, int fd)
 	if (fd < 0 || fd >= fdt->fd_nfiles ||
 	    (fp = fdt->fd_ofiles[fd].ff_file) == NULL)
 		return NULL;
+	knote_fdclose(fdt, fd);
 	fdt->fd_ofiles[fd].ff_file = NULL;
 	fdt->fd_ofiles[fd].ff_exclose = false;
 	if (fd < fdt->fd_freefile)

@@ -14,8 +14,8 @@
  *   kern/init.c   rump_init, components, reboot
  *
  * Lock order (acquire left to right, never the reverse):
- *   vfs locks (see vfs/vfs.h) < fd_lock < f_lock < proc_lock <
- *   p_lock < kmem/sched internals.
+ *   vfs locks (see vfs/vfs.h) < fd_lock < kq_lock (sys_kqueue.c) <
+ *   f_lock < proc_lock < p_lock < kmem/sched internals.
  * Every global is listed with the lock that guards it.
  */
 #ifndef KERN_KERN_H
@@ -247,6 +247,11 @@ struct proc {
 	/* Interval timers (kern/sys_time.c), by ITIMER_*; zero = off. */
 	int64_t	p_itvalue[4];		/* p_lock: deadline or value, ns */
 	int64_t	p_itinterval[4];	/* p_lock: reload, ns */
+	/* POSIX timers (kern/sys_timer.c); NULL until the first. */
+	struct ptimers *p_timers;	/* p_lock */
+	/* ktrace (kern/sys_ktrace.c): KTRFAC_* bits, and where to. */
+	_Atomic int p_traceflag;	/* written under ktrace_lock */
+	struct ktr_desc *p_tracep;	/* ktrace_lock */
 };
 
 extern struct proc *initproc;		/* pid 1, "rumplocal" */
@@ -503,6 +508,35 @@ void	settime(const struct rump_timespec *ts);
  * pollers then rescan.  Callable with any lock held.
  */
 void	selnotify(void);
+/* Wake every poller without claiming a change (kqueue timers). */
+void	selwakeup(void);
+/* The wake-up generation, and the count of selnotify() calls. */
+uint64_t selgen(void);
+uint64_t selchanges(void);
+/* Sleep until the generation moves past gen or the monotonic
+ * deadline (ns; INT64_MAX: none) passes: 0, or EINTR if cancelled. */
+int	selwait(uint64_t gen, int64_t deadline);
+
+/*
+ * kqueue, POSIX timers, ktrace (kern/sys_kqueue.c, sys_timer.c,
+ * sys_ktrace.c): what the rest of the kernel tells them.
+ */
+/* Slot fd of table fdt is being emptied (fd -1: the whole table is
+ * going); fd_lock held.  Drops the knotes watching it. */
+void	knote_fdclose(struct filedesc *fdt, int fd);
+/* Process p is exiting (no locks held): EVFILT_PROC, timers, ktrace. */
+void	knote_procexit(struct proc *p);
+void	ptimers_exit(struct proc *p);
+void	ktrace_procexit(struct proc *p);
+/* A new child inherits tracing if its parent's has KTRFAC_INHERIT. */
+void	ktrace_fork(struct proc *parent, struct proc *child);
+/* System call records for a traced process (p_traceflag != 0). */
+void	ktr_syscall(struct lwp *l, int code, const uint64_t *args, int narg);
+void	ktr_sysret(struct lwp *l, int code, int error, const register_t *rv);
+/* ktrace(2)/fktrace(2) after the file is resolved (fp: NULL for
+ * KTROP_CLEAR, else open for writing, held by the caller). */
+int	ktrace_common(struct lwp *l, int ops, int facs, pid_t pid,
+	    struct file *fp);
 
 /* Host name (kern/sysctl.c); guarded by hostname_lock. */
 extern char hostname[256];

@@ -47,8 +47,14 @@ static const struct syscall_reg kern_syscalls[] = {
 	{ 207, sys_getpgid, 1 },
 	{ 208, sys_reboot, 2 },
 	{ 209, sys_poll, 3 },
+	{ 235, sys_timer_create, 3 },
+	{ 236, sys_timer_delete, 1 },
+	{ 239, sys_timer_getoverrun, 1 },
 	{ 286, sys_getsid, 1 },
+	{ 288, sys_fktrace, 4 },
 	{ 305, sys_issetugid, 0 },
+	{ 306, sys_utrace, 3 },
+	{ 344, sys_kqueue, 0 },
 	{ 416, sys_posix_fadvise, 5 },
 	{ 417, sys_select, 5 },
 	{ 418, sys_gettimeofday, 2 },
@@ -60,11 +66,15 @@ static const struct syscall_reg kern_syscalls[] = {
 	{ 428, sys_clock_settime, 2 },
 	{ 429, sys_clock_getres, 2 },
 	{ 430, sys_nanosleep, 2 },
+	{ 435, sys___kevent50, 6 },
 	{ 436, sys_pselect, 6 },
 	{ 437, sys_pollts, 4 },
 	{ 440, sys_fstat, 2 },
+	{ 446, sys___timer_settime50, 4 },
+	{ 447, sys___timer_gettime50, 2 },
 	{ 453, sys_pipe2, 2 },
 	{ 454, sys_dup3, 3 },
+	{ 455, sys_kqueue1, 1 },
 	{ 477, sys_clock_nanosleep, 4 },
 };
 
@@ -73,6 +83,9 @@ kern_syscalls_init(void)
 {
 	prot_init();
 	poll_init();
+	kqueue_init();
+	ptimer_init();
+	ktrace_init();
 	syscall_register(kern_syscalls,
 	    sizeof(kern_syscalls) / sizeof(kern_syscalls[0]));
 	return 0;

@@ -150,6 +150,8 @@ proc_create(struct proc *parent, int fdflags, const struct vmspace *vm,
 	allproc = p;
 	nprocs++;
 	mutex_exit(&proc_lock);
+	if (parent != NULL)
+		ktrace_fork(parent, p);
 	*pp = p;
 	return 0;
 }
@@ -166,8 +168,11 @@ proc_exit(struct proc *p)
 	p->p_cwdi = NULL;
 	if (proc_vfs_hooks.lf_procexit != NULL)
 		proc_vfs_hooks.lf_procexit(p);
+	ptimers_exit(p);
+	ktrace_procexit(p);
 	fd_free(p->p_fd);
 	p->p_fd = NULL;
+	knote_procexit(p);	/* while no other process has its pid */
 
 	mutex_enter(&proc_lock);
 	for (pp = &allproc; *pp != NULL; pp = &(*pp)->p_next)

@@ -14,6 +14,11 @@
  *   sys_time.c     clocks, sleeping, interval timers
  *   pipe.c         pipe, pipe2
  *   sys_poll.c     poll, pollts, select, pselect
+ *   sys_kqueue.c   kqueue, kqueue1, kevent
+ *   sys_timer.c    timer_create, timer_delete, timer_settime,
+ *                  timer_gettime, timer_getoverrun
+ *   sys_ktrace.c   fktrace, utrace (ktrace itself, which names a
+ *                  file, is the vfs faction's: vfs/vfs_sysktrace.c)
  *   sysctl.c       __sysctl
  *   sys_reboot.c   reboot
  */
@@ -91,6 +96,22 @@ SYSCALL_DECL(sys_pollts);
 SYSCALL_DECL(sys_select);
 SYSCALL_DECL(sys_pselect);
 
+/* sys_kqueue.c */
+SYSCALL_DECL(sys_kqueue);
+SYSCALL_DECL(sys_kqueue1);
+SYSCALL_DECL(sys___kevent50);
+
+/* sys_timer.c */
+SYSCALL_DECL(sys_timer_create);
+SYSCALL_DECL(sys_timer_delete);
+SYSCALL_DECL(sys_timer_getoverrun);
+SYSCALL_DECL(sys___timer_settime50);
+SYSCALL_DECL(sys___timer_gettime50);
+
+/* sys_ktrace.c */
+SYSCALL_DECL(sys_fktrace);
+SYSCALL_DECL(sys_utrace);
+
 /* sysctl.c */
 SYSCALL_DECL(sys___sysctl);
 
@@ -102,6 +123,9 @@ SYSCALL_DECL(sys_reboot);
 /* Boot-time set-up, from kern_syscalls_init(). */
 void	prot_init(void);	/* sys_prot.c */
 void	poll_init(void);	/* sys_poll.c */
+void	kqueue_init(void);	/* sys_kqueue.c */
+void	ptimer_init(void);	/* sys_timer.c */
+void	ktrace_init(void);	/* sys_ktrace.c */
 
 /* The system-wide descriptor ceiling (NetBSD maxfiles); fd_maxfiles()
  * caps RLIMIT_NOFILE at the same value. */

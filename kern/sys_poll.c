@@ -7,7 +7,10 @@
  * sleeping poller; each rescans its descriptors.  A poller reads the
  * generation before it scans, so a change that lands during the scan
  * is never slept through.  This trades some needless rescans for
- * having no per-file wait lists at all.
+ * having no per-file wait lists at all.  kqueues (sys_kqueue.c) sleep
+ * the same way (selgen, selwait); selwakeup() wakes every sleeper
+ * without claiming that a file changed, and selchanges() counts only
+ * the selnotify() calls, which is what an EV_CLEAR knote compares.
  *
  * poll_lock guards poll_gen's sleepers (poll_cv) and is a leaf: it is
  * taken last, so selnotify() may be called with any other lock held.
@@ -28,6 +31,7 @@
 static kmutex_t poll_lock;
 static kcondvar_t poll_cv;
 static _Atomic uint64_t poll_gen;	/* written under poll_lock */
+static _Atomic uint64_t poll_changes;	/* selnotify() calls */
 
 void
 poll_init(void)
@@ -39,10 +43,29 @@ poll_init(void)
 void
 selnotify(void)
 {
+	atomic_fetch_add(&poll_changes, 1);
+	selwakeup();
+}
+
+void
+selwakeup(void)
+{
 	mutex_enter(&poll_lock);
 	atomic_fetch_add(&poll_gen, 1);
 	cv_broadcast(&poll_cv);
 	mutex_exit(&poll_lock);
+}
+
+uint64_t
+selgen(void)
+{
+	return atomic_load(&poll_gen);
+}
+
+uint64_t
+selchanges(void)
+{
+	return atomic_load(&poll_changes);
 }
 
 static int64_t
@@ -92,6 +115,12 @@ poll_sleep(uint64_t gen, int64_t deadline)
 	}
 	mutex_exit(&poll_lock);
 	return error == EWOULDBLOCK ? 0 : error;
+}
+
+int
+selwait(uint64_t gen, int64_t deadline)
+{
+	return poll_sleep(gen, deadline);
 }
 
 /* fo_poll, or "always ready" for files without one. */

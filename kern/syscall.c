@@ -11,6 +11,9 @@
  * init; rows are single pointers, published with release stores so a
  * call racing with a late component load sees either ENOSYS or the
  * whole row.
+ *
+ * A process being traced (ktrace, kern/sys_ktrace.c) has records
+ * written on the way in and out; the test is one relaxed load.
  */
 #include "kern/kern.h"
 
@@ -62,7 +65,11 @@ rump_syscall(int num, void *data, size_t dlen, rump_register_t *retval)
 	cred_hold(l->l_cred);
 	mutex_exit(&p->p_lock);
 
+	if (atomic_load_explicit(&p->p_traceflag, memory_order_relaxed))
+		ktr_syscall(l, num, args, sysent_narg[num]);
 	error = call(l, args, rv);
+	if (atomic_load_explicit(&p->p_traceflag, memory_order_relaxed))
+		ktr_sysret(l, num, error, rv);
 
 	cred_free(l->l_cred);
 	l->l_cred = NULL;

@@ -2,7 +2,7 @@
  * vfs_xattr.c: the vfs faction's calls that our file systems cannot
  * serve, answered the way NetBSD answers them for a file system
  * without the feature (its tmpfs): extended attributes, file handles,
- * quotas, revoke, ktrace.
+ * quotas, revoke.  (ktrace is vfs_sysktrace.c's.)
  *
  * Each still checks its arguments in NetBSD's order first, so that a
  * bad pointer, a missing file or a missing privilege gives the errno
@@ -159,7 +159,7 @@ sys_fhstat(struct lwp *l, const void *args, register_t *retval)
 	return cred_isroot(curcred()) ? EOPNOTSUPP : EPERM;
 }
 
-/* --- quotas, revoke, ktrace ------------------------------------------------ */
+/* --- quotas, revoke ------------------------------------------------------- */
 
 /* __quotactl(path, args): our file systems keep no quotas. */
 static int
@@ -205,20 +205,9 @@ sys_revoke(struct lwp *l, const void *args, register_t *retval)
 	return EOPNOTSUPP;
 }
 
-/* This kernel keeps no trace: as a NetBSD built without KTRACE. */
-static int
-sys_ktrace(struct lwp *l, const void *args, register_t *retval)
-{
-	(void)l;
-	(void)args;
-	(void)retval;
-	return ENOSYS;
-}
-
 /* --- registration ----------------------------------------------------------- */
 
 const struct syscall_reg vfs_sys_xattrs[] = {
-	{ 45, sys_ktrace, 4 },
 	{ 56, sys_revoke, 1 },
 	{ 360, sys_extattrctl, 5 },
 	{ 361, sys_extattr_set_file, 5 },
