@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -213,6 +214,7 @@ srv_start(struct srv *s)
 	double t;
 	int st, fd;
 
+	s->pid = -1;
 	snprintf(s->dir, sizeof(s->dir), "/tmp/bench_sp.XXXXXX");
 	if (mkdtemp(s->dir) == NULL)
 		return -1;
@@ -221,6 +223,7 @@ srv_start(struct srv *s)
 	snprintf(path, sizeof(path), "%s/rump_allserver", bindir);
 	t = now();
 	if ((s->pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* no server outlives us */
 		fd = open("/dev/null", O_WRONLY);
 		dup2(fd, 1);
 		dup2(fd, 2);
@@ -230,21 +233,33 @@ srv_start(struct srv *s)
 	for (;;) {
 		if (accepting(s->sock))
 			return now() - t;
-		if (waitpid(s->pid, &st, WNOHANG) == s->pid)
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			s->pid = -1;
 			return -1;
+		}
 		if (now() - t > 10)
 			return -1;
 		nanosleep(&d, NULL);
 	}
 }
 
+/* SIGTERM; SIGKILL if it is still there after ten seconds. */
 static void
 srv_stop(struct srv *s)
 {
+	double t = now();
 	int st;
 
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, &st, 0);
+	if (s->pid > 0)
+		kill(s->pid, SIGTERM);
+	while (s->pid > 0 && waitpid(s->pid, &st, WNOHANG) == 0) {
+		if (now() - t > 10) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &st, 0);
+			break;
+		}
+		usleep(1000);
+	}
 	unlink(s->sock);
 	rmdir(s->dir);
 }
@@ -358,6 +373,7 @@ main(void)
 	struct srv s;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout must not leave servers */
 	find_dirs();
 	snprintf(path, sizeof(path), "%s/rump_allserver", bindir);
 	if (access(path, X_OK) != 0) {
@@ -371,6 +387,7 @@ main(void)
 		if ((ready[i] = srv_start(&s)) < 0) {
 			fprintf(stderr, "bench_sp_client: server did not "
 			    "start\n");
+			srv_stop(&s);
 			return 1;
 		}
 		srv_stop(&s);
@@ -379,13 +396,17 @@ main(void)
 
 	pin(0);
 	floor = bench_floor(n);
-	if (srv_start(&s) < 0)
+	if (srv_start(&s) < 0) {
+		srv_stop(&s);
 		return 1;
+	}
 	pinned = bench_getpid(s.url, n);
 	srv_stop(&s);
 	pin(-1);
-	if (srv_start(&s) < 0)
+	if (srv_start(&s) < 0) {
+		srv_stop(&s);
 		return 1;
+	}
 	free_ = bench_getpid(s.url, n);
 
 	printf("bench_sp_client: floor (socketpair 32 B out, 48 B back, "

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -151,6 +152,7 @@ srv_start_url(struct srv *s, const char *prog, const char *url)
 		struct rlimit nocore = { 0, 0 };
 
 		setrlimit(RLIMIT_CORE, &nocore);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* no server outlives us */
 		fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(fd, 1);
 		dup2(fd, 2);
