@@ -5,7 +5,7 @@
 B=${1:-build}
 passed=0
 failed=0
-for t in "$B"/tests/t_*; do
+for t in "$B"/tests/t_* "$B"/tests/tc_*; do
 	[ -x "$t" ] || continue
 	out=$(mktemp)
 	timeout 300 "$t" >"$out" 2>&1
