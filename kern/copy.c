@@ -93,6 +93,67 @@ pathbuf_free(char *kpath)
 	kmem_free(kpath, MAXPATHLEN);
 }
 
+/*
+ * Fetching data being written from a remote client page by page would
+ * cost a round trip per page.  For vmspaces marked vm_remote, uiomove
+ * copies in a window of up to PF_MAX bytes of the iovec at once and
+ * serves the following pieces from it.  The window belongs to the lwp
+ * and lasts one system call (uio_prefetch_reset at its end), so it
+ * never returns bytes from an earlier call.
+ */
+#define PF_MAX	(1024 * 1024)
+
+void
+uio_prefetch_reset(struct lwp *l)
+{
+	l->l_pflen = 0;
+	l->l_pfaddr = NULL;
+}
+
+void
+uio_prefetch_free(struct lwp *l)
+{
+	if (l->l_pfbuf != NULL)
+		kmem_free(l->l_pfbuf, l->l_pfcap);
+	l->l_pfbuf = NULL;
+	l->l_pfcap = 0;
+	uio_prefetch_reset(l);
+}
+
+/* Copy cnt bytes at user address uaddr (inside an iovec with `left`
+ * bytes from uaddr on) into cp, through the window when it pays. */
+static int
+copyin_window(const char *uaddr, char *cp, size_t cnt, size_t left)
+{
+	struct lwp *l = curlwp;
+	size_t want;
+	int error;
+
+	if (!curproc->p_vmspace->vm_remote || left <= PAGE_SIZE)
+		return copyin(uaddr, cp, cnt);
+	if (l->l_pfaddr == NULL || uaddr < l->l_pfaddr ||
+	    uaddr + cnt > l->l_pfaddr + l->l_pflen) {
+		want = MIN(left, (size_t)PF_MAX);
+		if (kmem_limit() != 0)
+			want = MIN(want, (size_t)(kmem_limit() / 16));
+		if (want < cnt)
+			return copyin(uaddr, cp, cnt);
+		if (l->l_pfcap < want) {
+			uio_prefetch_free(l);
+			if ((l->l_pfbuf = kmem_alloc(want, KM_SLEEP)) == NULL)
+				return copyin(uaddr, cp, cnt);
+			l->l_pfcap = want;
+		}
+		uio_prefetch_reset(l);
+		if ((error = copyin(uaddr, l->l_pfbuf, want)) != 0)
+			return error;
+		l->l_pfaddr = uaddr;
+		l->l_pflen = want;
+	}
+	memcpy(cp, l->l_pfbuf + (uaddr - l->l_pfaddr), cnt);
+	return 0;
+}
+
 /* Move n bytes between kbuf and the uio's memory, advancing it. */
 int
 uiomove(void *kbuf, size_t n, struct uio *uio)
@@ -120,7 +181,8 @@ uiomove(void *kbuf, size_t n, struct uio *uio)
 		} else if (uio->uio_rw == UIO_READ)
 			error = copyout(cp, iov->iov_base, cnt);
 		else
-			error = copyin(iov->iov_base, cp, cnt);
+			error = copyin_window(iov->iov_base, cp, cnt,
+			    iov->iov_len);
 		if (error != 0)
 			return error;
 		iov->iov_base = (char *)iov->iov_base + cnt;

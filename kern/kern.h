@@ -195,6 +195,11 @@ struct vmspace {
 		    size_t len);
 	int	(*copyinstr)(struct proc *, const void *uaddr, char *kaddr,
 		    size_t len, size_t *done);
+	/* Each copy is a round trip (a remote client): uiomove fetches
+	 * data being written in large windows (see kern/copy.c). */
+	bool	vm_remote;
+	/* Post signal `sig` (NetBSD number) to the process; NULL: none. */
+	int	(*raise)(struct proc *, int sig);
 };
 extern const struct vmspace vmspace_local;
 
@@ -215,6 +220,11 @@ struct lwp {
 	int	l_schednest;		/* owner: kernel entry depth */
 	struct lwp *l_next;		/* p_lwps list, under p_lock */
 	void	*l_private;		/* for the sysproxy server */
+	/* uiomove's window of prefetched user data (remote vmspaces):
+	 * valid for the current system call only. */
+	char	*l_pfbuf;		/* owner */
+	size_t	l_pfcap, l_pflen;	/* owner */
+	const char *l_pfaddr;		/* owner: user address of l_pfbuf */
 };
 #define LW_IMPLICIT	0x01	/* freed when the thread leaves */
 #define LW_RELEASED	0x02	/* freed when no longer current */
@@ -272,6 +282,9 @@ void	lwp_release(struct lwp *l);
 /* Find and hold; proc_rele when done. */
 struct proc *proc_find(pid_t pid);
 void	proc_rele(struct proc *p);
+/* Post a signal to p through its vmspace (SIGPIPE for a broken pipe
+ * reaches a remote client; local programs are not signalled). */
+void	proc_raise(struct proc *p, int sig);
 /* Ask every lwp of p to abandon its sleeps (client died). */
 void	proc_cancel(struct proc *p);
 bool	lwp_cancelled(struct lwp *l);
@@ -316,6 +329,9 @@ struct uio {
 	enum uio_seg uio_seg;
 };
 int	uiomove(void *kbuf, size_t n, struct uio *uio);
+/* Forget (syscall end) or free (lwp end) the lwp's prefetch window. */
+void	uio_prefetch_reset(struct lwp *l);
+void	uio_prefetch_free(struct lwp *l);
 /* Zero-fill n bytes of a read. */
 int	uiozero(size_t n, struct uio *uio);
 

@@ -6,8 +6,8 @@
  *
  * States: both ends open -> one end closed -> both closed (freed).
  * With the write end closed, a reader drains what is left and then
- * sees end of file; with the read end closed, a writer gets EPIPE (a
- * rump kernel sends no SIGPIPE).  An empty pipe blocks readers and a
+ * sees end of file; with the read end closed, a writer gets EPIPE
+ * (and the write path posts SIGPIPE, see kern/sys_generic.c).  An empty pipe blocks readers and a
  * full one writers (cv_wait_sig, so a cancelled lwp leaves with
  * EINTR), unless the file is O_NONBLOCK: then EAGAIN, or a short
  * count if some bytes moved.  Writes of at most PIPE_BUF bytes are

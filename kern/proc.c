@@ -269,6 +269,7 @@ lwp_release(struct lwp *l)
 	mutex_exit(&p->p_lock);
 	if (l->l_cred != NULL)
 		cred_free(l->l_cred);
+	uio_prefetch_free(l);
 	kmem_free(l, sizeof(*l));
 	if (exiting)
 		proc_exit(p);
@@ -296,6 +297,13 @@ proc_cancel(struct proc *p)
 	for (l = p->p_lwps; l != NULL; l = l->l_next)
 		atomic_store(&l->l_cancel, 1);
 	mutex_exit(&p->p_lock);
+}
+
+void
+proc_raise(struct proc *p, int sig)
+{
+	if (p->p_vmspace->raise != NULL)
+		(void)p->p_vmspace->raise(p, sig);
 }
 
 bool

@@ -66,6 +66,11 @@ dofileio(struct file *fp, struct uio *uio, register_t *retval)
 	if (error != 0 && uio->uio_resid != cnt && (error == ERESTART ||
 	    error == EINTR || error == EWOULDBLOCK))
 		error = 0;
+	/* NetBSD: a write to a broken pipe also posts SIGPIPE, unless the
+	 * file was opened O_NOSIGPIPE (a remote client gets a RAISE). */
+	if (error == EPIPE && uio->uio_rw == UIO_WRITE &&
+	    !(file_getflags(fp) & RUMP_O_NOSIGPIPE))
+		proc_raise(curproc, 13);	/* SIGPIPE */
 	retval[0] = (register_t)(cnt - uio->uio_resid);
 	return error;
 }

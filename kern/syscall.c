@@ -71,6 +71,7 @@ rump_syscall(int num, void *data, size_t dlen, rump_register_t *retval)
 	if (atomic_load_explicit(&p->p_traceflag, memory_order_relaxed))
 		ktr_sysret(l, num, error, rv);
 
+	uio_prefetch_reset(l);
 	cred_free(l->l_cred);
 	l->l_cred = NULL;
 	sched_exit();
