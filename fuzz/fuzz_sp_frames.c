@@ -19,6 +19,7 @@
  * capped (RUMP_MEMLIMIT) so files cannot grow without bound.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,7 +46,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char url[128];
-	int error;
+	int error, fd;
 
 	(void)argc;
 	(void)argv;
@@ -59,6 +60,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	atexit(cleanup);
+	/* what clients write to the console (fds 1 and 2 of every client
+	 * process) would drown libFuzzer's report, which is on stderr */
+	if ((fd = open("/dev/null", O_WRONLY)) >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
 	return 0;
 }
 

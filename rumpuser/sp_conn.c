@@ -128,21 +128,21 @@ conn_fail_waiters_locked(struct sp_conn *c)
 void
 conn_kill(struct sp_conn *c)
 {
+	bool was;
+
+	/* sends stop first: a call woken below must not answer */
+	pthread_mutex_lock(&c->c_sendlock);
+	conn_break_locked(c);
+	pthread_mutex_unlock(&c->c_sendlock);
+
 	pthread_mutex_lock(&c->c_lock);
-	if (c->c_state == SPC_DYING) {
-		pthread_mutex_unlock(&c->c_lock);
-		return;
-	}
+	was = c->c_state == SPC_DYING;
 	c->c_state = SPC_DYING;
 	conn_fail_waiters_locked(c);
 	pthread_cond_broadcast(&c->c_cv);
 	pthread_mutex_unlock(&c->c_lock);
 
-	pthread_mutex_lock(&c->c_sendlock);
-	conn_break_locked(c);
-	pthread_mutex_unlock(&c->c_sendlock);
-
-	if (c->c_proc != NULL)
+	if (!was && c->c_proc != NULL)
 		c->c_hyp->hyp_cancelproc(c->c_proc);
 }
 

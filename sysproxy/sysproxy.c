@@ -68,10 +68,20 @@ sp_copyinstr(struct proc *p, const void *uaddr, char *kaddr, size_t len,
 	return 0;
 }
 
+/* A signal for the client (SIGPIPE on a broken pipe): a RAISE frame;
+ * it is queued, never waited for. */
+static int
+sp_raise(struct proc *p, int sig)
+{
+	return rumpuser_sp_raise(p->p_vmarg, sig);
+}
+
 static const struct vmspace sp_vmspace = {
 	.copyin = sp_copyin,
 	.copyout = sp_copyout,
 	.copyinstr = sp_copyinstr,
+	.vm_remote = true,
+	.raise = sp_raise,
 };
 
 /* ----------------------------------------------------------- upcalls */

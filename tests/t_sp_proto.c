@@ -535,3 +535,65 @@ TEST(copyinstr_answer_shorter_than_max)
 	CHECK_OK(rump_sys_rmdir(path));
 	tc_close(&t);
 }
+
+/* §7 RAISE: a write to a pipe nobody reads posts SIGPIPE (13) to the
+ * client before the call's EPIPE; O_NOSIGPIPE spares it. */
+TEST(broken_pipe_raises_sigpipe)
+{
+	char data[] = "x";
+	uint64_t a[3];
+	int64_t rv[2];
+	int rfd, wfd, i;
+	struct tc t;
+
+	CHECK_EQ(tc_open(&t, "sigpipe"), 0);
+	CHECK_EQ(tc_call(&t, SYS_pipe, NULL, 0, rv), 0);
+	rfd = (int)rv[0];
+	wfd = (int)rv[1];
+	a[0] = I(rfd);
+	CHECK_EQ(tc_call(&t, SYS_close, a, 1, NULL), 0);
+	t.nlog = 0;
+	a[0] = I(wfd); a[1] = P(data); a[2] = 1;
+	CHECK_EQ(tc_call(&t, SYS_write, a, 3, rv), 32);	/* EPIPE */
+	CHECK_EQ(t.nraise, 1);
+	CHECK_EQ(t.lastsig, 13);
+	for (i = 0; i < t.nlog && t.log[i] != TC_RAISE; i++)
+		continue;
+	CHECK(i < t.nlog - 1);		/* before the reply */
+	a[0] = I(wfd); a[1] = I(RUMP_F_SETFL); a[2] = I(RUMP_O_NOSIGPIPE);
+	CHECK_EQ(tc_call(&t, SYS_fcntl, a, 3, NULL), 0);
+	a[0] = I(wfd); a[1] = P(data); a[2] = 1;
+	CHECK_EQ(tc_call(&t, SYS_write, a, 3, rv), 32);
+	CHECK_EQ(t.nraise, 1);
+	tc_close(&t);
+}
+
+/* Data written in one call, megabytes of it, arrives whole: an answer
+ * may be as long as the copy asked for, beyond the request cap. */
+TEST(large_write_copyin)
+{
+	static char path[] = "/big_write";
+	size_t len = (3 << 20) + 123, i;
+	char *buf = malloc(len), *back = malloc(len);
+	uint64_t o[3] = { P(path), I(RUMP_O_RDWR | RUMP_O_CREAT), I(0644) };
+	uint64_t a[3];
+	int64_t rv[2];
+	int fd;
+	struct tc t;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)(i * 31 + 7);
+	CHECK_EQ(tc_open(&t, "bigw"), 0);
+	CHECK_EQ(tc_call(&t, SYS_open, o, 3, rv), 0);
+	fd = (int)rv[0];
+	a[0] = I(fd); a[1] = P(buf); a[2] = len;
+	CHECK_EQ(tc_call(&t, SYS_write, a, 3, rv), 0);
+	CHECK_EQ(rv[0], (int64_t)len);
+	CHECK(t.ncopyin >= 1);
+	tc_close(&t);
+	CHECK_EQ(t_read_file(path, back, len), (long)len);
+	CHECK(memcmp(buf, back, len) == 0);
+	rump_sys_unlink(path);
+	free(buf);
+	free(back);
+}

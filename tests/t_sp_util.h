@@ -513,7 +513,8 @@ tc_close(struct tc *t)
  * this needs (kern.h cannot be included next to the host's errno).
  * struct proc begins { pid_t p_pid; struct proc *p_pptr; pid_t p_pgid,
  * p_sid; char p_comm[17]; ... }; tc_comm checks p_pid first, so a
- * layout change fails loudly instead of reading garbage.
+ * layout change fails loudly instead of reading garbage.  tc_comm is
+ * for live processes only (proc_find).
  */
 struct proc;
 struct proc *proc_find(pid_t pid);
@@ -525,15 +526,16 @@ struct tc_proc_prefix {
 	char	p_comm[17];
 };
 
+/*
+ * Whether the kernel still lists pid.  getpgid looks the pid up under
+ * proc_lock only; proc_find would take the process's own lock, which
+ * is unsafe to race with its exit (see the report on proc_find).
+ */
 TCF int
 tc_pid_alive(int pid)
 {
-	struct proc *p = proc_find(pid);
-
-	if (p == NULL)
-		return 0;
-	proc_rele(p);
-	return 1;
+	errno = 0;
+	return rump_sys_getpgid(pid) != -1 || errno != RUMP_ESRCH;
 }
 
 /* The process name of pid, or "" (and a failure) if unknown. */
