@@ -344,6 +344,67 @@ const struct cdevsw *cdevsw_lookup(uint64_t dev);
 #define NETBSD_MINOR(d)	((int)((((d) & 0xfff00000) >> 12) | ((d) & 0xff)))
 void	dev_init(void);
 
+/* --- block devices (bdev.c) and the buffer cache (bio.c) ------------------ */
+/*
+ * A block device driver moves whole sectors between memory and its
+ * medium, synchronously.  The etfs host-disk driver (etfs.c, major 197)
+ * is one; it also attaches a character device (cdevsw) of the same
+ * major for the raw /dev/rX beside each /dev/X.
+ */
+#define DEV_BSIZE	512
+struct bdevsw {
+	int	(*d_open)(uint64_t dev, int fflags);
+	int	(*d_close)(uint64_t dev, int fflags);
+	/* len bytes at byte offset off; *done = bytes moved.  A read past
+	 * the end is short; a write past the end is EINVAL... (driver) */
+	int	(*d_rw)(uint64_t dev, enum uio_rw rw, void *buf, size_t len,
+		    int64_t off, size_t *done);
+	int	(*d_ioctl)(uint64_t dev, unsigned long cmd, void *data,
+		    int fflags);
+	/* Size in bytes and sector size. */
+	int	(*d_size)(uint64_t dev, uint64_t *bytes, uint32_t *secsize);
+	/* Make completed writes stable (host fdatasync). */
+	int	(*d_sync)(uint64_t dev);
+};
+int	bdevsw_attach(int major, const struct bdevsw *sw);
+const struct bdevsw *bdevsw_lookup(uint64_t dev);
+
+/*
+ * Buffers (bio.c): the cache in front of block devices.  A buffer
+ * names (dev, blkno in DEV_BSIZE units) and holds b_bcount bytes.
+ * bread/getblk return it busy (owned by the caller) until brelse,
+ * bwrite (synchronous write, then released), bdwrite (delayed: marked
+ * dirty and released; the syncer writes it) or bawrite.  A write that
+ * fails leaves the buffer dirty and the error is reported again by
+ * bflush/bsync: no dirty data is ever dropped silently.
+ */
+struct buf {
+	uint64_t b_dev;
+	int64_t	b_blkno;
+	size_t	b_bcount;
+	char	*b_data;
+	int	b_flags;	/* B_* below */
+	int	b_error;
+	void	*b_private;	/* the cache's bookkeeping */
+};
+#define B_BUSY		0x01
+#define B_DONE		0x02	/* contents valid */
+#define B_DELWRI	0x04	/* dirty, not yet written */
+#define B_ERROR		0x08
+#define B_INVAL		0x10	/* drop on release */
+int	bread(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp);
+int	getblk(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp);
+int	bwrite(struct buf *bp);
+void	bdwrite(struct buf *bp);
+void	brelse(struct buf *bp);
+/* Write every dirty buffer of dev (all devices: NODEV), then d_sync;
+ * the first error, if any. */
+int	bflush(uint64_t dev);
+/* Forget the buffers of dev (after bflush, at last close). */
+void	binval(uint64_t dev);
+#define NODEV	((uint64_t)-1)
+void	bio_init(void);
+
 /* --- fifos (fifo.c) -------------------------------------------------------- */
 int	fifo_open(struct vnode *vp, int fflags);
 void	fifo_close(struct vnode *vp, int fflags);
