@@ -32,6 +32,7 @@
 #include <rump/rump.h>
 
 #define QUIET_MS	5	/* live client: the server is done */
+#define MAXANSWERS	256	/* live client: then it hangs up */
 #define END_MS		5000	/* the server must close by then */
 
 static char sockpath[108];
@@ -165,7 +166,9 @@ answer(int fd, const uint8_t *hdr, const uint8_t *body, size_t blen,
 	write_all(fd, out, (size_t)len);
 }
 
-/* Read frames until the server is quiet or gone, answering. */
+/* Read frames until the server is quiet or gone, answering.  An
+ * input may ask for an endless stream of copies (a write of 2^60
+ * bytes): after MAXANSWERS the client hangs up, mid-call. */
 static void
 live_client(int fd, const uint8_t *pool, size_t plen)
 {
@@ -173,8 +176,9 @@ live_client(int fd, const uint8_t *pool, size_t plen)
 	uint64_t flen;
 	ssize_t n;
 	size_t got;
+	int i;
 
-	for (;;) {
+	for (i = 0; i < MAXANSWERS; i++) {
 		if (!wait_in(fd, QUIET_MS))
 			return;
 		for (got = 0; got < 24; got += (size_t)n)

@@ -128,6 +128,7 @@ conn_fail_waiters_locked(struct sp_conn *c)
 void
 conn_kill(struct sp_conn *c)
 {
+	void *proc;
 	bool was;
 
 	/* sends stop first: a call woken below must not answer */
@@ -138,12 +139,13 @@ conn_kill(struct sp_conn *c)
 	pthread_mutex_lock(&c->c_lock);
 	was = c->c_state == SPC_DYING;
 	c->c_state = SPC_DYING;
+	proc = c->c_proc;
 	conn_fail_waiters_locked(c);
 	pthread_cond_broadcast(&c->c_cv);
 	pthread_mutex_unlock(&c->c_lock);
 
-	if (!was && c->c_proc != NULL)
-		c->c_hyp->hyp_cancelproc(c->c_proc);
+	if (!was && proc != NULL)
+		c->c_hyp->hyp_cancelproc(proc);
 }
 
 /* ------------------------------------------------------- output queue */

@@ -78,8 +78,9 @@ struct sp_wait {
  *
  * States (c_state, under c_lock):
  *   NEW      accepted, banner sent; only a GUEST or FORK handshake is
- *            accepted, handled inline by the poll thread, which binds
- *            a kernel process (c_proc) and moves to RUNNING.
+ *            accepted; a worker makes or claims the kernel process
+ *            (c_proc) and moves to RUNNING, while the poll thread
+ *            reads nothing more from the client (c_hold).
  *   RUNNING  requests go to workers; many may be in flight; copy
  *            requests are answered by RESP frames the poll thread
  *            hands to the waiting worker (c_waiters).
@@ -97,8 +98,9 @@ struct sp_wait {
  * the output queue (c_out*) and c_broken and orders the bytes on the
  * socket: a frame is queued or written whole under it.  The two are
  * never held together.  c_rd and c_closing belong to the poll thread.
- * c_proc is written by the poll thread in NEW, before any worker can
- * see the connection, and read-only afterwards.
+ * c_proc is set once, under c_lock, by the handshake worker (NEW ->
+ * RUNNING) and read-only afterwards; whoever drops the last reference
+ * releases it.
  */
 enum sp_state { SPC_NEW, SPC_RUNNING, SPC_DYING };
 
@@ -126,6 +128,8 @@ struct sp_conn {
 
 	struct sp_reader c_rd;		/* poll thread */
 	bool	c_closing;		/* poll thread: flush, then drop */
+	_Atomic bool c_hold;		/* a worker does the handshake: the
+					 * poll thread reads nothing */
 };
 
 /* A listener and its poll thread. */
@@ -168,7 +172,8 @@ void	conn_deliver(struct sp_conn *c, const struct sp_hdr *h,
 void	server_wake(struct sp_server *s);
 
 /* sp_work.c */
-enum sp_workkind { SPW_SYSCALL, SPW_EXEC, SPW_PREFORK };
+enum sp_workkind { SPW_SYSCALL, SPW_EXEC, SPW_PREFORK, SPW_HANDSHAKE,
+	SPW_DROP };
 struct sp_work {
 	struct sp_conn *w_conn;		/* holds a reference */
 	enum sp_workkind w_kind;

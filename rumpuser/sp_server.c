@@ -10,7 +10,7 @@
  *
  *   any state   RESP: handed to the worker waiting for it, or dropped
  *               class other than REQ/RESP: ERROR MALFORMED_REQUEST
- *   NEW         HANDSHAKE GUEST or FORK: done here, inline
+ *   NEW         HANDSHAKE GUEST or FORK: to a worker, reading paused
  *               anything else: ERROR AUTH, connection closed
  *   RUNNING     SYSCALL, PREFORK, HANDSHAKE EXEC: queued for a worker
  *               other handshakes: ERROR MALFORMED_REQUEST, closed
@@ -20,8 +20,11 @@
  *               the connection dies; other clients carry on.
  *
  * The poll thread never waits on a client (sends are queued, see
- * sp_conn.c); it enters the kernel only through the hyp upcalls for
- * handshakes and teardown.  sp_glock guards the list of servers.
+ * sp_conn.c) nor on the kernel: handshakes and the final release of a
+ * process go to workers (a release may wait for a vnode lock held by
+ * a call that waits for its client's copyin answer, which only this
+ * thread can read).  Its one upcall, hyp_cancelproc, takes a process
+ * lock briefly.  sp_glock guards the list of servers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +56,7 @@ server_wake(struct sp_server *s)
 	while (n < 0 && errno == EINTR);
 }
 
-/* ------------------------------------------------------- handshakes */
+/* ------------------------------------------------------- dispatching */
 
 /* Refuse with an error frame and end the connection. */
 static void
@@ -63,77 +66,27 @@ conn_refuse(struct sp_conn *c, uint64_t reqno, enum sp_err code)
 	c->c_closing = true;
 }
 
-static void
-conn_running(struct sp_conn *c, uint64_t reqno)
-{
-	pthread_mutex_lock(&c->c_lock);
-	c->c_state = SPC_RUNNING;
-	pthread_mutex_unlock(&c->c_lock);
-	conn_send_hsresp(c, reqno, 0);
-}
-
-/* GUEST: a new process, child of init. */
-static void
-hs_guest(struct sp_conn *c, const struct sp_hdr *h, const uint8_t *body,
-    size_t blen)
-{
-	char comm[17];
-
-	sp_comm(comm, body, blen);
-	if (c->c_hyp->hyp_newproc(c, comm, &c->c_proc) != 0) {
-		c->c_proc = NULL;
-		c->c_closing = true;		/* NetBSD: no error frame */
-		return;
-	}
-	conn_running(c, h->reqno);
-}
-
-/* FORK: the child of a client's fork claims its preforked process. */
-static void
-hs_fork(struct sp_conn *c, const struct sp_hdr *h, const uint8_t *body,
-    size_t blen)
-{
-	struct sp_handshake_fork hf;
-	void *parent;
-	int error;
-
-	if (blen != sizeof(hf)) {
-		conn_refuse(c, h->reqno, SP_ERR_MALFORMED_REQUEST);
-		return;
-	}
-	memcpy(&hf, body, sizeof(hf));
-	if ((parent = prefork_take(hf.rf_auth)) == NULL) {
-		conn_refuse(c, h->reqno, SP_ERR_INVALID_PREFORK);
-		return;
-	}
-	if (hf.rf_cancel != 0) {
-		c->c_hyp->hyp_releaseproc(parent);
-		c->c_closing = true;
-		return;
-	}
-	error = c->c_hyp->hyp_forkproc(parent, c, 1, &c->c_proc);
-	c->c_hyp->hyp_releaseproc(parent);
-	if (error != 0) {
-		c->c_proc = NULL;
-		conn_refuse(c, h->reqno, SP_ERR_RFORK_FAILED);
-		return;
-	}
-	conn_running(c, h->reqno);
-}
-
-/* ------------------------------------------------------- dispatching */
-
+/*
+ * NEW: a GUEST or FORK handshake makes or claims a process, which is
+ * kernel work that may wait on kernel locks, so a worker does it; the
+ * poll thread reads nothing more from this client until it is done
+ * (c_hold), as a client may send its first calls right behind.
+ */
 static void
 frame_new(struct sp_conn *c, const struct sp_hdr *h, uint8_t *body,
     size_t blen)
 {
-	if (h->type == SP_HANDSHAKE && h->u == SP_HS_GUEST)
-		hs_guest(c, h, body, blen);
-	else if (h->type == SP_HANDSHAKE && h->u == SP_HS_FORK)
-		hs_fork(c, h, body, blen);
-	else
+	if (h->type != SP_HANDSHAKE ||
+	    (h->u != SP_HS_GUEST && h->u != SP_HS_FORK)) {
 		conn_refuse(c, h->reqno, SP_ERR_AUTH);
-	free(body);
+		free(body);
+		return;
+	}
+	atomic_store(&c->c_hold, true);
+	if (work_dispatch(c, SPW_HANDSHAKE, h, body, blen) != 0) {
+		atomic_store(&c->c_hold, false);
+		conn_refuse(c, h->reqno, SP_ERR_TRYAGAIN);
+	}
 }
 
 /* Hand a request to a worker; TRYAGAIN if there can be none. */
@@ -241,14 +194,18 @@ conn_input(struct sp_conn *c)
 
 /* ----------------------------------------------------- the poll loop */
 
+/* Forget a connection.  Its last reference may release its process,
+ * which can wait on kernel locks: a worker drops the poll table's. */
 static void
 conn_drop(struct sp_server *s, int slot)
 {
 	struct sp_conn *c = s->s_conns[slot];
+	struct sp_hdr h = { .class = SP_REQ };
 
 	s->s_conns[slot] = NULL;
 	conn_kill(c);
-	conn_rele(c);
+	if (work_dispatch(c, SPW_DROP, &h, NULL, 0) != 0)
+		conn_rele(c);		/* no worker at all: do it here */
 }
 
 static void
@@ -258,7 +215,8 @@ conn_event(struct sp_server *s, int slot, short revents)
 
 	if (revents & POLLOUT)
 		conn_flush(c);
-	if (!c->c_closing && (revents & (POLLIN | POLLHUP | POLLERR))) {
+	if (!c->c_closing && !atomic_load(&c->c_hold) &&
+	    (revents & (POLLIN | POLLHUP | POLLERR))) {
 		if (conn_input(c) < 0) {
 			conn_drop(s, slot);
 			return;
@@ -355,7 +313,7 @@ server_loop(void *arg)
 			if ((c = s->s_conns[i]) == NULL)
 				continue;
 			pfd[n].fd = c->c_fd;
-			pfd[n].events = POLLIN;
+			pfd[n].events = atomic_load(&c->c_hold) ? 0 : POLLIN;
 			if (atomic_load(&c->c_wantout))
 				pfd[n].events |= POLLOUT;
 			pfd[n].revents = 0;

@@ -135,6 +135,94 @@ work_prefork(struct sp_work *w)
 	conn_send(c, &h, cookie, sizeof(cookie), NULL, 0, 0);
 }
 
+/* --------------------------------------------------------- handshakes */
+
+/* A refused handshake: the error frame, then the end. */
+static void
+hs_refuse(struct sp_conn *c, uint64_t reqno, enum sp_err code)
+{
+	conn_send_error(c, reqno, code);
+	conn_kill(c);
+}
+
+/* NEW -> RUNNING with process proc, unless the client has gone. */
+static void
+hs_bind(struct sp_conn *c, uint64_t reqno, void *proc)
+{
+	bool dying;
+
+	pthread_mutex_lock(&c->c_lock);
+	dying = c->c_state == SPC_DYING;
+	if (!dying) {
+		c->c_proc = proc;
+		c->c_state = SPC_RUNNING;
+	}
+	pthread_mutex_unlock(&c->c_lock);
+	if (dying)
+		c->c_hyp->hyp_releaseproc(proc);
+	else
+		conn_send_hsresp(c, reqno, 0);
+}
+
+/* GUEST: a new process, child of init. */
+static void
+hs_guest(struct sp_conn *c, const struct sp_work *w)
+{
+	char comm[17];
+	void *proc;
+
+	sp_comm(comm, w->w_body, w->w_blen);
+	if (c->c_hyp->hyp_newproc(c, comm, &proc) != 0) {
+		conn_kill(c);			/* NetBSD: no error frame */
+		return;
+	}
+	hs_bind(c, w->w_hdr.reqno, proc);
+}
+
+/* FORK: the child of a client's fork claims its preforked process. */
+static void
+hs_fork(struct sp_conn *c, const struct sp_work *w)
+{
+	struct sp_handshake_fork hf;
+	void *parent, *proc;
+	int error;
+
+	if (w->w_blen != sizeof(hf)) {
+		hs_refuse(c, w->w_hdr.reqno, SP_ERR_MALFORMED_REQUEST);
+		return;
+	}
+	memcpy(&hf, w->w_body, sizeof(hf));
+	if ((parent = prefork_take(hf.rf_auth)) == NULL) {
+		hs_refuse(c, w->w_hdr.reqno, SP_ERR_INVALID_PREFORK);
+		return;
+	}
+	if (hf.rf_cancel != 0) {
+		c->c_hyp->hyp_releaseproc(parent);
+		conn_kill(c);
+		return;
+	}
+	error = c->c_hyp->hyp_forkproc(parent, c, 1, &proc);
+	c->c_hyp->hyp_releaseproc(parent);
+	if (error != 0) {
+		hs_refuse(c, w->w_hdr.reqno, SP_ERR_RFORK_FAILED);
+		return;
+	}
+	hs_bind(c, w->w_hdr.reqno, proc);
+}
+
+static void
+work_handshake(struct sp_work *w)
+{
+	struct sp_conn *c = w->w_conn;
+
+	if (w->w_hdr.u == SP_HS_GUEST)
+		hs_guest(c, w);
+	else
+		hs_fork(c, w);
+	atomic_store(&c->c_hold, false);	/* the poll thread reads on */
+	server_wake(c->c_srv);
+}
+
 static void
 work_run(struct sp_work *w)
 {
@@ -150,6 +238,12 @@ work_run(struct sp_work *w)
 		break;
 	case SPW_PREFORK:
 		work_prefork(w);
+		break;
+	case SPW_HANDSHAKE:
+		work_handshake(w);
+		break;
+	case SPW_DROP:			/* the poll table's reference */
+		conn_rele(c);
 		break;
 	}
 	wk_current = NULL;
