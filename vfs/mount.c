@@ -388,6 +388,7 @@ vfs_syncall(int waitfor)
 	while ((mp = vfs_mount_next(mp)) != NULL)
 		if (!(mp->mnt_flag & RUMP_MNT_RDONLY))
 			mp->mnt_op->vfs_sync(mp, waitfor);
+	(void)bflush(NODEV);	/* block devices; errors stay for fsync */
 }
 
 /* Newest first, so that stacked mounts come off before their base. */

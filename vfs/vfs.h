@@ -11,6 +11,9 @@
  *   vfs/vnops.c    open files on vnodes (read, write, seek, stat...)
  *   vfs/lockf.c    advisory locks (fcntl and flock)
  *   vfs/dev.c      character devices: null, zero; the device switch
+ *   vfs/bdev.c     block devices: their switch, and file I/O on block
+ *                  device nodes through the buffer cache
+ *   vfs/bio.c      the buffer cache and its syncer thread
  *   vfs/fifo.c     named pipes
  *   vfs/rumpfs.c   the root file system
  *   vfs/vfs_syscalls.c  the vfs faction's system calls
@@ -376,7 +379,9 @@ const struct bdevsw *bdevsw_lookup(uint64_t dev);
  * bwrite (synchronous write, then released), bdwrite (delayed: marked
  * dirty and released; the syncer writes it) or bawrite.  A write that
  * fails leaves the buffer dirty and the error is reported again by
- * bflush/bsync: no dirty data is ever dropped silently.
+ * bflush: no dirty data is ever dropped silently.  bread fails (EIO)
+ * when the device ends inside the block; it returns no buffer then.
+ * Lock rules and memory: the first comment of bio.c.
  */
 struct buf {
 	uint64_t b_dev;
@@ -396,6 +401,8 @@ int	bread(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp);
 int	getblk(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp);
 int	bwrite(struct buf *bp);
 void	bdwrite(struct buf *bp);
+/* Write now without reporting: an error leaves it dirty for bflush. */
+void	bawrite(struct buf *bp);
 void	brelse(struct buf *bp);
 /* Write every dirty buffer of dev (all devices: NODEV), then d_sync;
  * the first error, if any. */
@@ -404,6 +411,36 @@ int	bflush(uint64_t dev);
 void	binval(uint64_t dev);
 #define NODEV	((uint64_t)-1)
 void	bio_init(void);
+/* Halt: stop the syncer; with flush, write everything first and say
+ * what could not be written. */
+void	bio_shutdown(bool flush);
+/* Delayed writes older than ns go out (the syncer; <= 0: default). */
+void	bio_setsyncdelay(int64_t ns);
+struct bio_stats {
+	uint64_t bs_cap;		/* most bytes of data the cache keeps */
+	uint64_t bs_bytes;		/* bytes of data in buffers now */
+	uint64_t bs_nbuf;		/* buffers now */
+	uint64_t bs_dirty;		/* bytes waiting to be written */
+	uint64_t bs_hits, bs_misses;	/* breads */
+	uint64_t bs_rablocks;		/* blocks read ahead */
+	uint64_t bs_reads, bs_writes;	/* driver transfers */
+};
+void	bio_getstats(struct bio_stats *st);
+
+/*
+ * Block device nodes (bdev.c): what open, read, write, ioctl, fsync
+ * and close of a VBLK vnode do (vnops.c routes them here).  d_open on
+ * every open; the last close flushes, forgets the device's clean
+ * buffers and calls d_close.
+ */
+void	bdev_init(void);
+int	bdev_open(uint64_t dev, int fflags);
+int	bdev_close(uint64_t dev, int fflags);
+int	bdev_read(uint64_t dev, struct uio *uio, int ioflag);
+int	bdev_write(uint64_t dev, struct uio *uio, int ioflag);
+int	bdev_ioctl(uint64_t dev, unsigned long cmd, void *data, int fflags);
+int	bdev_fsync(uint64_t dev);
+bool	bdev_isopen(uint64_t dev);
 
 /* --- fifos (fifo.c) -------------------------------------------------------- */
 int	fifo_open(struct vnode *vp, int fflags);

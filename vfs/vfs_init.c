@@ -2,23 +2,38 @@
  * vfs_init.c: the VFS faction as a component: boot order, and what
  * halting does to file systems.
  *
- * Boot: mount table and vnode cache, the device switch, the root file
- * system with /dev, per-process cwd state (init gets "/"), then the
- * faction's system calls.  Halt: sync, then unmount everything,
- * newest first, unless RB_NOSYNC.
+ * Boot: mount table and vnode cache, the device switch, the buffer
+ * cache, the root file system with /dev, per-process cwd state (init
+ * gets "/"), then the faction's system calls.  Halt: sync the file
+ * systems and write the buffer cache (saying what could not be
+ * written), unmount everything, newest first, then write what the
+ * unmounts left and stop the syncer; with RB_NOSYNC or RB_DUMP only
+ * the syncer is stopped.
  */
 #include "vfs/vfs.h"
 
 static void
 vfs_shutdown(int howto)
 {
-	if (howto & (RUMP_RB_NOSYNC | RUMP_RB_DUMP))
+	struct bio_stats st;
+	int error;
+
+	if (howto & (RUMP_RB_NOSYNC | RUMP_RB_DUMP)) {
+		bio_shutdown(false);
 		return;
+	}
 	kprintf("syncing disks... ");
 	vfs_syncall(RUMP_MNT_WAIT);
-	kprintf("done\n");
+	if ((error = bflush(NODEV)) == 0)
+		kprintf("done\n");
+	else {
+		bio_getstats(&st);
+		kprintf("giving up: %llu bytes not written: error %d\n",
+		    (unsigned long long)st.bs_dirty, error);
+	}
 	vfs_unmountall();
 	kprintf("unmounting file systems... done\n");
+	bio_shutdown(true);
 }
 
 static struct shutdown_hook vfs_shutdown_hook = { vfs_shutdown, NULL };
@@ -31,6 +46,7 @@ vfs_init(void)
 	mount_init();
 	vcache_init();
 	dev_init();
+	bio_init();
 	if ((error = rumpfs_mountroot()) != 0)
 		return error;
 	cwd_init();

@@ -230,6 +230,8 @@ fsync_vp(struct vnode *vp, int flags)
 {
 	int error = 0;
 
+	if (vp->v_type == VBLK)		/* the device's buffers */
+		return bdev_fsync(vp->v_rdev);
 	if (vp->v_op->vop_fsync != NULL) {
 		vn_lock(vp, RW_WRITER);
 		error = vp->v_op->vop_fsync(vp, flags);

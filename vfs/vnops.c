@@ -4,11 +4,13 @@
  * An open vnode is a struct file (kern/file.c) with f_ops = &vnops and
  * f_data = the vnode, on which the file holds one reference.  The
  * operations route by vnode type:
- *   VREG, VDIR, VLNK, VBLK  the file system's vnode operations, under
+ *   VREG, VDIR, VLNK        the file system's vnode operations, under
  *                           the vnode lock (shared to read, exclusive
  *                           to write)
  *   VCHR                    the driver in the device switch (dev.c),
  *                           no vnode lock
+ *   VBLK                    the buffer cache in front of the block
+ *                           driver (bdev.c), no vnode lock
  *   VFIFO                   the pipe (fifo.c), no vnode lock; such a
  *                           file is FNOIOLOCK, as its I/O may sleep
  *                           for ever and has no offset
@@ -108,6 +110,11 @@ vn_fo_read(struct file *fp, off_t *off, struct uio *uio, kauth_cred_t cred,
 		error = sw->d_read(vp->v_rdev, uio, vn_ioflag_read(fp->f_flag));
 		*off += (off_t)(count - uio->uio_resid);
 		return error;
+	case VBLK:
+		uio->uio_offset = *off;
+		error = bdev_read(vp->v_rdev, uio, vn_ioflag_read(fp->f_flag));
+		*off += (off_t)(count - uio->uio_resid);
+		return error;
 	default:
 		vn_lock(vp, RW_READER);
 		uio->uio_offset = *off;
@@ -167,6 +174,12 @@ vn_fo_write(struct file *fp, off_t *off, struct uio *uio, kauth_cred_t cred,
 			return ENXIO;
 		uio->uio_offset = *off;
 		error = sw->d_write(vp->v_rdev, uio,
+		    vn_ioflag_write(vp, fp->f_flag));
+		*off += (off_t)(count - uio->uio_resid);
+		return error;
+	case VBLK:
+		uio->uio_offset = *off;
+		error = bdev_write(vp->v_rdev, uio,
 		    vn_ioflag_write(vp, fp->f_flag));
 		*off += (off_t)(count - uio->uio_resid);
 		return error;
@@ -232,6 +245,8 @@ vn_fo_ioctl(struct file *fp, unsigned long cmd, void *data)
 		if (sw->d_ioctl == NULL)
 			return ENOTTY;
 		return sw->d_ioctl(vp->v_rdev, cmd, data, fp->f_flag);
+	case VBLK:
+		return bdev_ioctl(vp->v_rdev, cmd, data, fp->f_flag);
 	default:
 		return ENOTTY;
 	}
@@ -282,6 +297,8 @@ vn_unopen(struct vnode *vp, int fflag)
 	if (vp->v_type == VCHR && (sw = vn_cdev(vp)) != NULL &&
 	    sw->d_close != NULL)
 		error = sw->d_close(vp->v_rdev, fflag);
+	else if (vp->v_type == VBLK)
+		error = bdev_close(vp->v_rdev, fflag);
 	else if (vp->v_type == VFIFO)
 		fifo_close(vp, fflag);
 	if (fflag & FWRITE) {
@@ -430,7 +447,7 @@ vn_open_special(struct vnode *vp, int fflags)
 			return ENXIO;
 		return sw->d_open != NULL ? sw->d_open(vp->v_rdev, fflags) : 0;
 	case VBLK:
-		return vn_nodev(vp) ? ENXIO : 0;
+		return vn_nodev(vp) ? ENXIO : bdev_open(vp->v_rdev, fflags);
 	case VFIFO:
 		return fifo_open(vp, fflags);
 	case VSOCK:
