@@ -110,7 +110,7 @@ MIN_U64(uint64_t a, uint64_t b)
 static struct rd t_rd[T_RD_MAX];
 static atomic_int t_rd_next;
 
-static struct rd *
+static inline struct rd *
 rd_of(uint64_t dev)
 {
 	int unit = (int)(((dev & 0xfff00000) >> 12) | (dev & 0xff));
@@ -119,7 +119,7 @@ rd_of(uint64_t dev)
 	    &t_rd[unit] : NULL;
 }
 
-static int
+static inline int
 rd_open(uint64_t dev, int fflags)
 {
 	struct rd *rd = rd_of(dev);
@@ -137,7 +137,7 @@ rd_open(uint64_t dev, int fflags)
 	return error;
 }
 
-static int
+static inline int
 rd_close(uint64_t dev, int fflags)
 {
 	struct rd *rd = rd_of(dev);
@@ -150,7 +150,7 @@ rd_close(uint64_t dev, int fflags)
 	return 0;
 }
 
-static int
+static inline int
 rd_rw(uint64_t dev, enum t_uio_rw rw, void *buf, size_t len, int64_t off,
     size_t *done)
 {
@@ -193,7 +193,7 @@ rd_rw(uint64_t dev, enum t_uio_rw rw, void *buf, size_t len, int64_t off,
 	return error;
 }
 
-static int
+static inline int
 rd_ioctl(uint64_t dev, unsigned long cmd, void *data, int fflags)
 {
 	struct rd *rd = rd_of(dev);
@@ -211,7 +211,7 @@ rd_ioctl(uint64_t dev, unsigned long cmd, void *data, int fflags)
 	return RUMP_ENOTTY;
 }
 
-static int
+static inline int
 rd_size(uint64_t dev, uint64_t *bytes, uint32_t *secsize)
 {
 	struct rd *rd = rd_of(dev);
@@ -223,7 +223,7 @@ rd_size(uint64_t dev, uint64_t *bytes, uint32_t *secsize)
 	return 0;
 }
 
-static int
+static inline int
 rd_sync(uint64_t dev)
 {
 	struct rd *rd = rd_of(dev);
@@ -246,20 +246,20 @@ static const struct bdevsw rd_bdevsw = {
 };
 
 /* Attach the RAM disk driver (once per kernel). */
-static int
+static inline int
 rd_attach(void)
 {
 	return bdevsw_attach(T_RD_MAJOR, &rd_bdevsw);
 }
 
-static uint64_t
+static inline uint64_t
 rd_dev(int unit)
 {
 	return RUMP_MAKEDEV(T_RD_MAJOR, unit);
 }
 
 /* A new unit of size bytes (filled with fill); its number. */
-static int
+static inline int
 rd_new2(uint64_t size, uint32_t secsize, int fill, bool shared)
 {
 	int unit = atomic_fetch_add(&t_rd_next, 1);
@@ -283,7 +283,7 @@ rd_new2(uint64_t size, uint32_t secsize, int fill, bool shared)
 	return unit;
 }
 
-static int
+static inline int
 rd_new(uint64_t size, uint32_t secsize)
 {
 	return rd_new2(size, secsize, 0, false);
@@ -291,14 +291,14 @@ rd_new(uint64_t size, uint32_t secsize)
 
 /* mknod a block device node for unit at path (relative: the test's
  * directory). */
-static int
+static inline int
 rd_node(const char *path, int unit)
 {
 	return rump_sys_mknod(path, RUMP_S_IFBLK | 0600, rd_dev(unit));
 }
 
 /* A new unit and its node; returns the unit. */
-static int
+static inline int
 rd_make(const char *path, uint64_t size, uint32_t secsize)
 {
 	int unit = rd_new(size, secsize);
@@ -324,7 +324,7 @@ rd_make(const char *path, uint64_t size, uint32_t secsize)
 } while (0)
 
 /* Does the unit hold buf at off? */
-static bool
+static inline bool
 rd_has(int unit, uint64_t off, const void *buf, size_t len)
 {
 	struct rd *rd = &t_rd[unit];
@@ -337,7 +337,7 @@ rd_has(int unit, uint64_t off, const void *buf, size_t len)
 }
 
 /* A recognisable pattern: byte i of a stream seeded by seed. */
-static void
+static inline void
 pattern(void *buf, size_t len, uint64_t start, unsigned seed)
 {
 	unsigned char *p = buf;
@@ -350,7 +350,7 @@ pattern(void *buf, size_t len, uint64_t start, unsigned seed)
 	}
 }
 
-static void
+static inline void
 t_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };

@@ -431,7 +431,8 @@ bc_write_run(struct bufhdr **v, int n)
 			bp->b_error = 0;
 			v[i]->bh_dirtied = 0;
 		} else {
-			bp->b_flags |= B_DELWRI | B_ERROR;
+			/* what the owner wrote is the valid contents */
+			bp->b_flags |= B_DELWRI | B_ERROR | B_DONE;
 			bp->b_error = error;
 		}
 	}
@@ -440,34 +441,62 @@ bc_write_run(struct bufhdr **v, int n)
 	return error;
 }
 
+/* Can nb join a run of dirty buffers (bc_lock held)? */
+static bool
+bc_joinable(struct bufhdr *nb, size_t total)
+{
+	return nb != NULL && nb->bh_queue == BQ_DIRTY &&
+	    total + nb->bh_buf.b_bcount <= BC_CLUSTER &&
+	    nb->bh_buf.b_bcount % DEV_BSIZE == 0;
+}
+
 /*
  * bh is busy and dirty, owned by the caller: gather the dirty buffers
- * that follow it on the device (not busy, BC_CLUSTER bytes in all),
- * marking them with pass; bc_lock held.  Returns how many are in v.
+ * around it on the device (not busy, BC_CLUSTER bytes in all) into v
+ * in block order, marking them with pass; bc_lock held.  Returns how
+ * many are in v.
  */
 static int
 bc_gather(struct bufhdr *bh, struct bufhdr **v, uint64_t pass)
 {
-	struct bufhdr *nb;
-	size_t total = bh->bh_buf.b_bcount;
-	int64_t next;
-	int n = 1;
+	struct bufhdr *run[BC_MAXRUN], *nb;
+	struct buf *bp = &bh->bh_buf;
+	size_t total = bp->b_bcount;
+	int64_t next, prev, step;
+	int nback = 0, n = 0, i;
 
 	v[0] = bh;
-	next = bh->bh_buf.b_blkno + (int64_t)(bh->bh_buf.b_bcount / DEV_BSIZE);
-	while (n < BC_MAXRUN && bh->bh_buf.b_bcount % DEV_BSIZE == 0) {
-		nb = bc_lookup(bh->bh_buf.b_dev, next);
-		if (nb == NULL || nb->bh_queue != BQ_DIRTY ||
-		    total + nb->bh_buf.b_bcount > BC_CLUSTER ||
-		    nb->bh_buf.b_bcount % DEV_BSIZE != 0)
+	if (bp->b_bcount % DEV_BSIZE != 0)
+		return 1;
+	/* backwards, over buffers of the same size */
+	step = (int64_t)(bp->b_bcount / DEV_BSIZE);
+	for (prev = bp->b_blkno - step; prev >= 0 && nback < BC_MAXRUN / 2;
+	    prev -= step) {
+		nb = bc_lookup(bp->b_dev, prev);
+		if (!bc_joinable(nb, total) || nb->bh_buf.b_bcount !=
+		    bp->b_bcount)
 			break;
 		bc_take(nb);
-		if (pass != 0)
-			nb->bh_visit = pass;
+		run[nback++] = nb;
+		total += nb->bh_buf.b_bcount;
+	}
+	for (i = nback - 1; i >= 0; i--)
+		v[n++] = run[i];
+	v[n++] = bh;
+	/* forwards, over any sizes */
+	next = bp->b_blkno + step;
+	while (n < BC_MAXRUN) {
+		nb = bc_lookup(bp->b_dev, next);
+		if (!bc_joinable(nb, total))
+			break;
+		bc_take(nb);
 		v[n++] = nb;
 		total += nb->bh_buf.b_bcount;
 		next += (int64_t)(nb->bh_buf.b_bcount / DEV_BSIZE);
 	}
+	for (i = 0; i < n; i++)
+		if (pass != 0)
+			v[i]->bh_visit = pass;
 	return n;
 }
 
