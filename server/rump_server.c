@@ -13,7 +13,9 @@
  *	   with the child's verdict; from here on a failure is reported
  *	   to it (die_boot)
  *	4. rump_init()
- *	5. -m modules, 6. -d drives (not yet: refused at step 1)
+ *	5. -m modules (not yet: refused at step 1)
+ *	6. -d drives, in command-line order (drive.c): each host file
+ *	   becomes an etfs key; the first failure ends the boot
  *	7. rump_init_server(url)
  *	8. unless -s, rump_daemonize_done(0): the parent exits 0, the
  *	   child's stdio goes to /dev/null
@@ -194,9 +196,41 @@ refuse_unsupported(const struct srv_opts *o)
 {
 	if (o->nmods > 0)
 		die_opt("-m: kernel modules are not supported yet");
-	if (o->ndrives > 0)
-		die_opt("-d: mapping host files into the kernel (etfs) is not "
-		    "supported yet");
+}
+
+/* A word on why a drive could not be registered, where we can tell. */
+static void
+drive_hint(int error, const char *why, const struct srv_drive *d, char *buf,
+    size_t len)
+{
+	buf[0] = '\0';
+	if (strcmp(why, "etfs register") != 0)
+		return;
+	if (error == RUMP_ENOSYS)
+		snprintf(buf, len, " (no file system layer: load it with "
+		    "-l rumpvfs)");
+	else if (error == RUMP_EEXIST)
+		snprintf(buf, len, " (%s is taken)", d->key);
+	else if (error == RUMP_EBUSY)
+		snprintf(buf, len, " (all 16 disk slots are taken)");
+	else if (error == RUMP_EINVAL && d->key[0] != '/')
+		snprintf(buf, len, " (key %s does not start with /)", d->key);
+}
+
+/* -d: every drive, in order; the first failure ends the boot. */
+static void
+attach_drives(const struct srv_opts *o)
+{
+	char hint[SRV_MSGLEN];
+	const char *why;
+	int error;
+
+	for (int i = 0; i < o->ndrives; i++) {
+		if ((error = srv_attach_drive(&o->drives[i], &why)) == 0)
+			continue;
+		drive_hint(error, why, &o->drives[i], hint, sizeof(hint));
+		die_boot(why, error, hint);
+	}
 }
 
 /* A word on why the socket could not be set up, where we can tell. */
@@ -286,6 +320,7 @@ main(int argc, char **argv)
 	block_halt_signals(&set);
 	if ((error = rump_init()) != 0)
 		die_boot("rump init failed", error, "");
+	attach_drives(&o);
 	start_server(o.url);
 	if (daemonizing) {
 		daemonizing = false;

@@ -5,6 +5,8 @@
  *	rump_server.c	options, the startup sequence, halting on signals
  *	libload.c	-l: loading component libraries until no more load
  *	drivespec.c	-d: the drivespec grammar
+ *	drive.c		-d: registering a drive after the boot
+ *	disklabel.c	-d ...,disklabel=P: finding a partition
  *	size.c		numbers with size suffixes (-d size/offset, -r)
  *
  * Parsers here print nothing: they return an error and a message in a
@@ -54,6 +56,15 @@ struct srv_drive {
  * (bad numbers, as strsuftoll reports them). */
 int	srv_parse_drive(char *spec, struct srv_drive *d, bool *usage,
 	    char *msg, size_t msglen);
+
+/* The partition's window from the NetBSD disklabel in the first 64
+ * KiB of the open image fd (disklabel.c).  0, or a host errno with the
+ * stage in *whyp. */
+int	srv_disklabel(int fd, char part, uint64_t *offp, uint64_t *sizep,
+	    const char **whyp);
+/* Make d an etfs key in the booted kernel (drive.c).  0, or a NetBSD
+ * errno with the failing stage in *whyp. */
+int	srv_attach_drive(const struct srv_drive *d, const char **whyp);
 
 /* -l: load every library, retrying until a pass loads nothing.
  * Reports each failure on stderr; 0 or -1. */

@@ -193,47 +193,7 @@ TEST(module_refused_for_now)
 	    "yet\n");
 }
 
-/* A well-formed drivespec gets as far as "not yet", creating nothing. */
-TEST(drive_refused_for_now)
-{
-	struct srv s;
-	char img[64];
-
-	snprintf(img, sizeof(img), "/tmp/rs-%d-dk.img", (int)getpid());
-	unlink(img);
-	char spec[128];
-	snprintf(spec, sizeof(spec), "key=/dev/dk,hostpath=%s,size=1m", img);
-	srv_run(&s, "rump_allserver", "-d", spec, "unix:///tmp/rs-d");
-	check_message(&s, "rump_allserver: -d: mapping host files into the "
-	    "kernel (etfs) is not supported yet\n");
-	CHECK(!srv_exists(img));
-}
-
-/* Every spelling of a valid drivespec parses (and reaches "not yet"). */
-TEST(drive_valid_forms_parse)
-{
-	static const char *const specs[] = {
-		"key=/dk,hostpath=dk.img,size=1g",
-		"key=/dk,hostpath=dk.img,size=2x512",
-		"key=/dk,hostpath=dk.img,size=16bx2,offset=1k",
-		"key=/dk,hostpath=dk.img,size=1M,type=chr",
-		"key=/dk,hostpath=dk.img,type=reg",
-		"key=/dk,hostpath=dk.img,size=host",
-		"key=/dk,hostpath=dk.img,disklabel=a",
-		"key=/dk hostpath=dk.img\tsize=4k",
-		",,key=/dk,,hostpath=dk.img,size=1t,",
-		"key=/dk,hostpath=dk.img,size=0,size=8w",
-		"key=/dk,hostpath=dk.img,disklabel=e,size=1m",
-	};
-	struct srv s;
-
-	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		srv_run(&s, "rump_server", "-d", specs[i], "unix:///tmp/rs-d");
-		if (!srv_has(s.err, "is not supported yet"))
-			t_fail(__FILE__, __LINE__, "%s: %s", specs[i], s.err);
-		check_message(&s, s.err);
-	}
-}
+/* Well-formed drivespecs are registered: t_server_drive.c. */
 
 /* A grammar error: the message, then the usage line, exit 1. */
 static void

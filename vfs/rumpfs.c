@@ -5,13 +5,38 @@
  * one growable buffer), symbolic links, device nodes and fifos.  At
  * boot it holds /dev with null and zero.  Scratch space belongs on
  * tmpfs; this one exists so that there is a namespace to mount on and
- * to hold device nodes (and, later, etfs keys).
+ * to hold device nodes and etfs keys.
+ *
+ * etfs (etfs.c) makes its keys real nodes here (rumpfs_etfs_attach),
+ * marked RFS_ETKEY: they cannot be unlinked, renamed or linked
+ * (EBUSY), only removed by etfs (rumpfs_etfs_detach).  Such a node may
+ * be backed by the host (n->host):
+ *   VREG   reads and writes go to a window of a host file; n->size is
+ *          the file's size, at most the window's
+ *   VDIR   RFS_HOSTDIR: a name is looked up in the host directory and
+ *          becomes an ephemeral node (RFS_EPHEMERAL, freed when its
+ *          vnode goes): a host-backed VREG, a mapped VDIR
+ *          (RFS_HOSTSUBDIRS) or an empty, immutable one (RFS_HOSTSTUB).
+ *          Readdir shows only "." and ".." (the host has no directory
+ *          reading hypercall); ".." below the key is EOPNOTSUPP; making
+ *          or removing names there is EOPNOTSUPP.
+ * A key's ephemeral nodes count in its etchildren, so that a key is
+ * not removed while a file under it is in use, and are listed on it
+ * (hostkids) while referenced, so that looking a host name up twice
+ * gives the same vnode (rename, for one, relies on that).  A node
+ * leaves the list in vop_inactive, before its vnode can be reclaimed;
+ * a lookup that finds it listed takes its vnode with rfs_hostlock
+ * held, so it never revives a node being freed.
  *
  * Locks: the VFS holds vnode locks as vfs.h says, which covers a
  * node's data and a directory's entries.  rfs_lock guards the node
- * counter and every node's vnode pointer and link count.
+ * counter and every node's link count.  rfs_hostlock guards the
+ * hostkids lists (order: vnode locks < rfs_hostlock < vcache).  A
+ * node's flags, host and etroot are fixed once it is reachable.
  */
-#include "vfs/vfs.h"
+#include <stdio.h>
+
+#include "vfs/etfs.h"
 
 #define RFS_MAXFILE	((int64_t)1 << 30)	/* one buffer: keep it sane */
 
@@ -27,15 +52,31 @@ struct rfs_node {
 	enum vtype type;
 	uint64_t fileid;
 	uint32_t nlink;		/* rfs_lock */
+	int	flags;		/* RFS_*, fixed once reachable */
 	struct vattr attr;	/* mode, uid, gid, times, flags, rdev */
 	struct rfs_node *parent;	/* directories */
 	struct rfs_dirent *entries;	/* directories, by cookie */
 	uint64_t nextcookie;
 	char	*data;		/* VREG contents / VLNK target */
-	size_t	size, cap;
+	size_t	size, cap;	/* host-backed VREG: size only */
+	uint64_t devsize;	/* etfs VBLK/VCHR: the size stat reports */
+	struct etfs_file *host;	/* host-backed VREG; RFS_HOSTDIR: path */
+	struct rfs_node *etroot;	/* RFS_EPHEMERAL: its DIR key */
+	_Atomic int etchildren;	/* DIR key: its live ephemeral nodes */
+	struct rfs_node *hostkids;	/* DIR key: listed ephemeral nodes */
+	struct rfs_node *hostnext;	/* rfs_hostlock: on etroot's list */
+	bool	hostlisted;		/* rfs_hostlock */
 };
+#define RFS_ETKEY	0x01	/* an etfs key's node (or its raw node) */
+#define RFS_ETAUTO	0x02	/* a directory made on the way to a key */
+#define RFS_HOSTDIR	0x04	/* names are looked up on the host */
+#define RFS_HOSTSUBDIRS	0x08	/* ...and host subdirectories mapped */
+#define RFS_HOSTSTUB	0x10	/* an unmapped host subdirectory */
+#define RFS_EPHEMERAL	0x20	/* made by a host lookup, in no directory */
+#define RFS_HOSTNS	(RFS_HOSTDIR | RFS_HOSTSTUB)
 
 static kmutex_t rfs_lock;
+static kmutex_t rfs_hostlock;
 static uint64_t rfs_nextid = 2;		/* rfs_lock */
 static struct rfs_node *rfs_root;	/* fixed after mount */
 static struct mount *rfs_mp;		/* fixed after mount */
@@ -71,6 +112,10 @@ node_free(struct rfs_node *n)
 {
 	if (n->data != NULL)
 		kmem_free(n->data, n->cap);
+	if (n->host != NULL)
+		etfs_file_free(n->host);
+	if (n->etroot != NULL)
+		atomic_fetch_sub(&n->etroot->etchildren, 1);
 	kmem_free(n, sizeof(*n));
 }
 
@@ -137,6 +182,137 @@ dir_remove(struct rfs_node *d, struct rfs_dirent *e)
 	touch(d, true);
 }
 
+/* --- host directories (etfs DIR keys) ------------------------------------------ */
+
+/* A new ephemeral node for the host file path, of host type hft, seen
+ * in host directory d; NULL with *errorp. */
+static struct rfs_node *
+host_node(struct rfs_node *d, const char *path, uint64_t size, int hft,
+    int *errorp)
+{
+	struct rfs_node *n, *root = d->etroot != NULL ? d->etroot : d;
+	enum vtype type = hft == RUMPUSER_FT_DIR ? VDIR : VREG;
+
+	if ((n = node_alloc(type, NULL)) == NULL) {
+		*errorp = ENOMEM;
+		return NULL;
+	}
+	n->flags = RFS_EPHEMERAL | (type == VREG ? 0 :
+	    (d->flags & RFS_HOSTSUBDIRS) ? RFS_HOSTDIR | RFS_HOSTSUBDIRS :
+	    RFS_HOSTSTUB);
+	n->etroot = root;
+	atomic_fetch_add(&root->etchildren, 1);
+	n->size = type == VREG ? (size_t)size : 0;
+	if ((*errorp = etfs_file_new(path, 0, ETFS_UNLIMITED, false,
+	    &n->host)) != 0) {
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* The listed node of root for host path; rfs_hostlock held. */
+static struct rfs_node *
+host_find(struct rfs_node *root, const char *path)
+{
+	struct rfs_node *n;
+
+	KASSERT(mutex_owned(&rfs_hostlock));
+	for (n = root->hostkids; n != NULL; n = n->hostnext)
+		if (strcmp(n->host->ef_path, path) == 0)
+			return n;
+	return NULL;
+}
+
+static void
+host_unlist(struct rfs_node *n)
+{
+	struct rfs_node **np;
+
+	KASSERT(mutex_owned(&rfs_hostlock));
+	if (!n->hostlisted)
+		return;
+	for (np = &n->etroot->hostkids; *np != n; np = &(*np)->hostnext)
+		continue;
+	*np = n->hostnext;
+	n->hostlisted = false;
+}
+
+/* The vnode of the listed node for path, if there is one. */
+static bool
+host_cached(struct rfs_node *root, const char *path, struct vnode **vpp,
+    int *errorp)
+{
+	struct rfs_node *n;
+
+	mutex_enter(&rfs_hostlock);
+	if ((n = host_find(root, path)) != NULL)
+		*errorp = node_vget(n, vpp);
+	mutex_exit(&rfs_hostlock);
+	return n != NULL;
+}
+
+/* List n (unless another lookup listed the same path first) and take
+ * the listed node's vnode. */
+static int
+host_publish(struct rfs_node *root, struct rfs_node *n, struct vnode **vpp)
+{
+	struct rfs_node *other;
+	int error;
+
+	mutex_enter(&rfs_hostlock);
+	if ((other = host_find(root, n->host->ef_path)) != NULL) {
+		error = node_vget(other, vpp);
+		mutex_exit(&rfs_hostlock);
+		node_free(n);
+		return error;
+	}
+	n->hostnext = root->hostkids;
+	root->hostkids = n;
+	n->hostlisted = true;
+	if ((error = node_vget(n, vpp)) != 0)
+		host_unlist(n);
+	mutex_exit(&rfs_hostlock);
+	if (error != 0)
+		node_free(n);
+	return error;
+}
+
+/* Look name up in the host directory behind d: only host regular files
+ * and directories are visible. */
+static int
+host_lookup(struct rfs_node *d, const struct componentname *cn,
+    struct vnode **vpp)
+{
+	struct rfs_node *n, *root = d->etroot != NULL ? d->etroot : d;
+	uint64_t size;
+	size_t len;
+	char *path;
+	int error, hft;
+
+	if (d->flags & RFS_HOSTSTUB)
+		return ENOENT;
+	len = strlen(d->host->ef_path) + 1 + cn->cn_namelen + 1;
+	if (len > MAXPATHLEN)
+		return ENAMETOOLONG;
+	if ((path = kmem_alloc(len, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	snprintf(path, len, "%s/%.*s", d->host->ef_path, (int)cn->cn_namelen,
+	    cn->cn_nameptr);
+	if (host_cached(root, path, vpp, &error)) {
+		kmem_free(path, len);
+		return error;
+	}
+	error = etfs_host_getfileinfo(path, &size, &hft);
+	if (error == 0 && hft != RUMPUSER_FT_REG && hft != RUMPUSER_FT_DIR)
+		error = ENOENT;
+	n = error == 0 ? host_node(d, path, size, hft, &error) : NULL;
+	kmem_free(path, len);
+	if (n == NULL)
+		return error;
+	return host_publish(root, n, vpp);
+}
+
 /* --- vnode operations -------------------------------------------------------- */
 
 static int
@@ -153,9 +329,14 @@ rfs_lookup(struct vnode *dvp, struct vnode **vpp,
 	}
 	if (cn->cn_namelen == 2 && cn->cn_nameptr[0] == '.' &&
 	    cn->cn_nameptr[1] == '.') {
+		/* below a DIR key the host's ".." is not followed */
+		if ((d->flags & RFS_HOSTNS) && d->parent == NULL)
+			return EOPNOTSUPP;
 		n = d->parent != NULL ? d->parent : d;
 		return node_vget(n, vpp);
 	}
+	if (d->flags & RFS_HOSTNS)
+		return host_lookup(d, cn, vpp);
 	if ((e = dir_find(d, cn->cn_nameptr, cn->cn_namelen)) == NULL)
 		return ENOENT;
 	return node_vget(e->node, vpp);
@@ -168,6 +349,8 @@ rfs_makenode(struct vnode *dvp, struct vnode **vpp,
 	struct rfs_node *d = dvp->v_data, *n;
 	int error;
 
+	if (d->flags & RFS_HOSTNS)
+		return EOPNOTSUPP;
 	if (dir_find(d, cn->cn_nameptr, cn->cn_namelen) != NULL)
 		return EEXIST;
 	if ((n = node_alloc(va->va_type, va)) == NULL)
@@ -234,13 +417,27 @@ unlink_node(struct rfs_node *n)
 	touch(n, false);
 }
 
+/* Whether a name operation may touch directory d and node n (NULL). */
+static int
+etfs_guard(struct rfs_node *d, struct rfs_node *n)
+{
+	if (d->flags & RFS_HOSTNS)
+		return EOPNOTSUPP;
+	if (n != NULL && (n->flags & RFS_ETKEY))
+		return EBUSY;
+	return 0;
+}
+
 static int
 rfs_remove(struct vnode *dvp, struct vnode *vp,
     const struct componentname *cn)
 {
 	struct rfs_node *d = dvp->v_data;
 	struct rfs_dirent *e = dir_find(d, cn->cn_nameptr, cn->cn_namelen);
+	int error;
 
+	if ((error = etfs_guard(d, vp->v_data)) != 0)
+		return error;
 	if (e == NULL || e->node != vp->v_data)
 		return ENOENT;
 	dir_remove(d, e);
@@ -254,7 +451,10 @@ rfs_rmdir(struct vnode *dvp, struct vnode *vp,
 {
 	struct rfs_node *d = dvp->v_data, *n = vp->v_data;
 	struct rfs_dirent *e = dir_find(d, cn->cn_nameptr, cn->cn_namelen);
+	int error;
 
+	if ((error = etfs_guard(d, n)) != 0)
+		return error;
 	if (e == NULL || e->node != n)
 		return ENOENT;
 	if (n->entries != NULL)
@@ -274,6 +474,8 @@ rfs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cn)
 	struct rfs_node *n = vp->v_data;
 	int error;
 
+	if ((error = etfs_guard(dvp->v_data, n)) != 0)
+		return error;
 	if (dir_find(dvp->v_data, cn->cn_nameptr, cn->cn_namelen) != NULL)
 		return EEXIST;
 	if (n->nlink >= 32767)
@@ -297,6 +499,9 @@ rfs_rename(struct vnode *fdvp, struct vnode *fvp,
 	struct rfs_dirent *fe, *te;
 	int error;
 
+	if ((error = etfs_guard(fd, n)) != 0 || (error = etfs_guard(td,
+	    tvp != NULL ? tvp->v_data : NULL)) != 0)
+		return error;
 	if ((fe = dir_find(fd, fcn->cn_nameptr, fcn->cn_namelen)) == NULL ||
 	    fe->node != n)
 		return ENOENT;
@@ -348,6 +553,10 @@ rfs_getattr(struct vnode *vp, struct vattr *va)
 	va->va_size = n->type == VDIR ? 512 : (int64_t)n->size;
 	va->va_blocksize = 512;
 	va->va_bytes = (int64_t)n->cap;
+	if (n->host != NULL && n->type == VREG)
+		va->va_bytes = (int64_t)roundup((uint64_t)n->size, 512);
+	if ((n->flags & RFS_ETKEY) && (n->type == VBLK || n->type == VCHR))
+		va->va_size = (int64_t)n->devsize;
 	va->va_gen = 1;
 	return 0;
 }
@@ -375,6 +584,27 @@ resize(struct rfs_node *n, size_t size)
 	return 0;
 }
 
+/*
+ * A host-backed file's new size: growing writes zeros over the new
+ * part (the host may hold old bytes there); shrinking only moves the
+ * end, as the host file cannot be shortened from here.
+ */
+static int
+host_truncate(struct rfs_node *n, int64_t size)
+{
+	int error;
+
+	if (size < 0)
+		return EINVAL;
+	if ((uint64_t)size > n->host->ef_limit)
+		return EFBIG;
+	if ((uint64_t)size > n->size &&
+	    (error = etfs_file_zero(n->host, n->size, (uint64_t)size)) != 0)
+		return error;
+	n->size = (size_t)size;
+	return 0;
+}
+
 static int
 rfs_setattr(struct vnode *vp, const struct vattr *va)
 {
@@ -384,9 +614,13 @@ rfs_setattr(struct vnode *vp, const struct vattr *va)
 	if (va->va_size != VNOVAL) {
 		if (n->type == VDIR)
 			return EISDIR;
-		if (va->va_size < 0 || va->va_size > RFS_MAXFILE)
+		if (n->host != NULL && n->type == VREG) {
+			if ((error = host_truncate(n, va->va_size)) != 0)
+				return error;
+			touch(n, true);
+		} else if (va->va_size < 0 || va->va_size > RFS_MAXFILE)
 			return va->va_size < 0 ? EINVAL : EFBIG;
-		if (n->type == VREG) {
+		else if (n->type == VREG) {
 			if ((error = resize(n, (size_t)va->va_size)) != 0)
 				return error;
 			touch(n, true);
@@ -417,12 +651,30 @@ rfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 	size_t len;
 
 	(void)ioflag;
+	if (n->host != NULL && n->type == VREG)
+		return etfs_file_read(n->host, uio, n->size);
 	if (uio->uio_offset < 0)
 		return EINVAL;
 	if ((uint64_t)uio->uio_offset >= n->size)
 		return 0;
 	len = MIN(uio->uio_resid, n->size - (size_t)uio->uio_offset);
 	return uiomove(n->data + uio->uio_offset, len, uio);
+}
+
+static int
+host_write(struct rfs_node *n, struct uio *uio, int ioflag)
+{
+	uint64_t size = n->size;
+	size_t count = uio->uio_resid;
+	int error;
+
+	error = etfs_file_write(n->host, uio, &size);
+	n->size = (size_t)size;
+	if (uio->uio_resid != count)
+		touch(n, true);
+	if (error == 0 && (ioflag & (IO_SYNC | IO_DSYNC)))
+		error = etfs_file_sync(n->host);
+	return error;
 }
 
 static int
@@ -434,6 +686,8 @@ rfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 
 	if (ioflag & IO_APPEND)
 		uio->uio_offset = (off_t)n->size;
+	if (n->host != NULL && n->type == VREG)
+		return host_write(n, uio, ioflag);
 	if (uio->uio_offset < 0)
 		return EINVAL;
 	if (uio->uio_resid == 0)
@@ -495,11 +749,24 @@ rfs_readlink(struct vnode *vp, struct uio *uio)
 	return uiomove(n->data, MIN(n->size, uio->uio_resid), uio);
 }
 
+/*
+ * Host-backed files reach the host's fdatasync.  A character device
+ * that is the raw side of a disk (a block driver of the same major)
+ * syncs the medium.  (Block devices never get here: bdev.c flushes
+ * their buffers.)
+ */
 static int
 rfs_fsync(struct vnode *vp, int flags)
 {
-	(void)vp;
+	struct rfs_node *n = vp->v_data;
+	const struct bdevsw *sw;
+
 	(void)flags;
+	if (n->host != NULL && n->type == VREG)
+		return etfs_file_sync(n->host);
+	if (vp->v_type == VCHR && (sw = bdevsw_lookup(vp->v_rdev)) != NULL &&
+	    sw->d_sync != NULL)
+		return sw->d_sync(vp->v_rdev);
 	return 0;
 }
 
@@ -508,6 +775,14 @@ rfs_inactive(struct vnode *vp, bool *recycle)
 {
 	struct rfs_node *n = vp->v_data;
 
+	if (n->flags & RFS_EPHEMERAL) {
+		/* no lookup finds it from now on */
+		mutex_enter(&rfs_hostlock);
+		host_unlist(n);
+		mutex_exit(&rfs_hostlock);
+		*recycle = true;
+		return 0;
+	}
 	mutex_enter(&rfs_lock);
 	*recycle = n->nlink == 0;
 	mutex_exit(&rfs_lock);
@@ -519,7 +794,7 @@ rfs_reclaim(struct vnode *vp)
 {
 	struct rfs_node *n = vp->v_data;
 
-	if (n != NULL && n->nlink == 0)
+	if (n != NULL && (n->nlink == 0 || (n->flags & RFS_EPHEMERAL)))
 		node_free(n);
 	vp->v_data = NULL;
 	return 0;
@@ -636,6 +911,245 @@ static struct vfsops rumpfs_vfsops = {
 	.vfs_loadvnode = rfs_loadvnode,
 };
 
+/* --- etfs keys ------------------------------------------------------------------ */
+
+/* The entry of d naming node n, or NULL. */
+static struct rfs_dirent *
+dir_find_node(struct rfs_node *d, struct rfs_node *n)
+{
+	struct rfs_dirent *e;
+
+	for (e = d->entries; e != NULL; e = e->next)
+		if (e->node == n)
+			return e;
+	return NULL;
+}
+
+/* Take n's entry out of d (both locked X); n goes with its vnode. */
+static void
+dir_unlink_node(struct rfs_node *d, struct rfs_node *n)
+{
+	struct rfs_dirent *e = dir_find_node(d, n);
+
+	KASSERT(e != NULL);
+	dir_remove(d, e);
+	mutex_enter(&rfs_lock);
+	if (n->type == VDIR) {
+		n->nlink = 0;
+		d->nlink--;
+	} else
+		n->nlink--;
+	mutex_exit(&rfs_lock);
+	n->parent = NULL;
+}
+
+/*
+ * Remove the directory of vp, then its parent and so on, while each is
+ * one etfs made (RFS_ETAUTO), empty and unused.  Consumes vp's
+ * reference.  Locks parent, then child, as everywhere.
+ */
+static void
+etfs_prune(struct vnode *vp)
+{
+	struct rfs_node *n, *p;
+	struct vnode *pvp;
+	bool gone;
+
+	for (;;) {
+		n = vp->v_data;
+		if (!(n->flags & RFS_ETAUTO) || (p = n->parent) == NULL ||
+		    node_vget(p, &pvp) != 0)
+			break;
+		vn_lock(pvp, RW_WRITER);
+		vn_lock(vp, RW_WRITER);
+		gone = n->parent == p && n->entries == NULL &&
+		    vn_usecount(vp) == 1 && vp->v_mountedhere == NULL &&
+		    dir_find_node(p, n) != NULL;
+		if (gone)
+			dir_unlink_node(p, n);
+		vn_unlock(vp);
+		vn_unlock(pvp);
+		vrele(vp);
+		vp = pvp;
+		if (!gone)
+			break;
+	}
+	vrele(vp);
+}
+
+/*
+ * One step of the walk to a key: name in dvp (locked X), a directory,
+ * made for the key if missing.  A DIR key on the way is EEXIST (its
+ * names belong to the host), a file ENOTDIR.
+ */
+static int
+etfs_step(struct vnode *dvp, const struct componentname *cn,
+    struct vnode **vpp)
+{
+	struct rfs_node *d = dvp->v_data;
+	struct rfs_dirent *e;
+	struct vattr va;
+	int error;
+
+	if (d->flags & RFS_HOSTNS)
+		return EEXIST;
+	if ((e = dir_find(d, cn->cn_nameptr, cn->cn_namelen)) != NULL) {
+		if (e->node->type != VDIR)
+			return ENOTDIR;
+		return node_vget(e->node, vpp);
+	}
+	vattr_null(&va);
+	va.va_type = VDIR;
+	va.va_mode = 0755;
+	va.va_uid = 0;
+	va.va_gid = 0;
+	if ((error = rfs_makenode(dvp, vpp, cn, &va, NULL)) != 0)
+		return error;
+	/* unseen until dvp is unlocked */
+	((struct rfs_node *)(*vpp)->v_data)->flags |= RFS_ETAUTO;
+	return 0;
+}
+
+/* The directory holding key's last component (*lastp), referenced;
+ * on failure the deepest directory reached, for pruning. */
+static int
+etfs_walk(const char *key, struct vnode **dvpp, const char **lastp)
+{
+	struct componentname cn = { NULL, 0, NULL };
+	struct vnode *dvp, *vp;
+	const char *p = key, *slash;
+	int error;
+
+	*dvpp = NULL;
+	if ((error = node_vget(rfs_root, &dvp)) != 0)
+		return error;
+	while ((slash = strchr(p, '/')) != NULL) {
+		cn.cn_nameptr = p;
+		cn.cn_namelen = (size_t)(slash - p);
+		vn_lock(dvp, RW_WRITER);
+		error = etfs_step(dvp, &cn, &vp);
+		vn_unlock(dvp);
+		if (error != 0)
+			break;
+		vrele(dvp);
+		dvp = vp;
+		p = slash + 1;
+	}
+	*dvpp = dvp;
+	*lastp = p;
+	return error;
+}
+
+/* The key's node, entered as cn in d (locked X). */
+static int
+etfs_mknode(struct rfs_node *d, const struct componentname *cn,
+    const struct rumpfs_etfs_spec *spec, struct rfs_node **np)
+{
+	struct rfs_node *n;
+	struct vattr va;
+	int error;
+
+	vattr_null(&va);
+	va.va_mode = 0755;
+	va.va_uid = 0;
+	va.va_gid = 0;
+	va.va_rdev = spec->rdev;
+	if ((n = node_alloc(spec->type, &va)) == NULL)
+		return ENOMEM;
+	n->flags = RFS_ETKEY;
+	if (spec->type == VDIR)
+		n->flags |= RFS_HOSTDIR | (spec->subdirs ? RFS_HOSTSUBDIRS : 0);
+	if (spec->type == VREG)
+		n->size = (size_t)spec->size;
+	n->devsize = spec->size;
+	n->parent = d;
+	if ((error = dir_add(d, cn, n)) != 0) {
+		node_free(n);
+		return error;
+	}
+	n->host = spec->file;
+	if (spec->type == VDIR) {
+		mutex_enter(&rfs_lock);
+		d->nlink++;
+		mutex_exit(&rfs_lock);
+	}
+	*np = n;
+	return 0;
+}
+
+int
+rumpfs_etfs_attach(const char *key, const struct rumpfs_etfs_spec *spec,
+    struct rfs_node **np)
+{
+	struct componentname cn = { NULL, 0, NULL };
+	struct vnode *dvp;
+	struct rfs_node *d;
+	const char *last;
+	int error;
+
+	if ((error = etfs_walk(key, &dvp, &last)) == 0) {
+		cn.cn_nameptr = last;
+		cn.cn_namelen = strlen(last);
+		vn_lock(dvp, RW_WRITER);
+		d = dvp->v_data;
+		if ((d->flags & RFS_HOSTNS) ||
+		    dir_find(d, cn.cn_nameptr, cn.cn_namelen) != NULL)
+			error = EEXIST;
+		else
+			error = etfs_mknode(d, &cn, spec, np);
+		vn_unlock(dvp);
+	}
+	if (error != 0 && dvp != NULL)
+		etfs_prune(dvp);
+	else if (dvp != NULL)
+		vrele(dvp);
+	return error;
+}
+
+/* Whether anyone but the caller (holding one reference) uses vp. */
+static bool
+etfs_inuse(struct vnode *vp)
+{
+	struct rfs_node *n = vp->v_data;
+
+	return vn_usecount(vp) > 1 || atomic_load(&n->etchildren) > 0;
+}
+
+int
+rumpfs_etfs_detach(struct rfs_node *n, struct rfs_node *raw)
+{
+	struct vnode *dvp, *vp, *rvp = NULL;
+	struct rfs_node *d = n->parent;
+	int error;
+
+	if ((error = node_vget(d, &dvp)) != 0)
+		return error;
+	vn_lock(dvp, RW_WRITER);
+	if ((error = node_vget(n, &vp)) != 0) {
+		vn_unlock(dvp);
+		vrele(dvp);
+		return error;
+	}
+	if (raw != NULL && (error = node_vget(raw, &rvp)) != 0)
+		rvp = NULL;
+	if (error == 0 && (etfs_inuse(vp) || (rvp != NULL && etfs_inuse(rvp))))
+		error = EBUSY;
+	if (error == 0) {
+		dir_unlink_node(d, n);
+		if (rvp != NULL)
+			dir_unlink_node(d, raw);
+	}
+	vn_unlock(dvp);
+	vrele(vp);		/* the last reference: n goes */
+	if (rvp != NULL)
+		vrele(rvp);
+	if (error == 0)
+		etfs_prune(dvp);
+	else
+		vrele(dvp);
+	return error;
+}
+
 /* Make a device node in /dev at boot. */
 static int
 mkdevnode(struct vnode *devdir, const char *name, int maj, int min)
@@ -668,6 +1182,7 @@ rumpfs_mountroot(void)
 	int error;
 
 	mutex_init(&rfs_lock);
+	mutex_init(&rfs_hostlock);
 	vfs_register(&rumpfs_vfsops);
 	if ((error = vfs_mountroot(&rumpfs_vfsops, &rootvnode)) != 0)
 		return error;

@@ -10,7 +10,7 @@
  * unmounts left and stop the syncer; with RB_NOSYNC or RB_DUMP only
  * the syncer is stopped.
  */
-#include "vfs/vfs.h"
+#include "vfs/etfs.h"
 
 static void
 vfs_shutdown(int howto)
@@ -49,6 +49,8 @@ vfs_init(void)
 	bio_init();
 	if ((error = rumpfs_mountroot()) != 0)
 		return error;
+	if ((error = etfs_init()) != 0)
+		return error;
 	cwd_init();
 	if (initproc->p_cwdi == NULL &&
 	    (initproc->p_cwdi = proc_vfs_hooks.cwdi_fork(NULL)) == NULL)
@@ -76,34 +78,4 @@ __attribute__((constructor)) static void
 vfs_register_component(void)
 {
 	rump_component_register(&vfs_component);
-}
-
-/* etfs arrives with the drives work; until then, say so clearly. */
-int
-rump_pub_etfs_register(const char *key, const char *hostpath,
-    enum rump_etfs_type type)
-{
-	(void)key;
-	(void)hostpath;
-	(void)type;
-	return EOPNOTSUPP;
-}
-
-int
-rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
-    enum rump_etfs_type type, uint64_t begin, uint64_t size)
-{
-	(void)key;
-	(void)hostpath;
-	(void)type;
-	(void)begin;
-	(void)size;
-	return EOPNOTSUPP;
-}
-
-int
-rump_pub_etfs_remove(const char *key)
-{
-	(void)key;
-	return EOPNOTSUPP;
 }

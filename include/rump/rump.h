@@ -71,6 +71,21 @@ int	rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
 	    enum rump_etfs_type type, uint64_t begin, uint64_t size);
 int	rump_pub_etfs_remove(const char *key);
 
+/* A registration made before rump_init(); the boot makes it and sets
+ * eb_status: -1 not yet, 0 done, else the error. */
+struct rump_boot_etfs {
+	/* set by the caller */
+	const char *eb_key;
+	const char *eb_hostpath;
+	enum rump_etfs_type eb_type;
+	uint64_t eb_begin;
+	uint64_t eb_size;
+	/* set by the kernel */
+	struct rump_boot_etfs *_eb_next;
+	int	eb_status;
+};
+void	rump_boot_etfs_register(struct rump_boot_etfs *eb);
+
 #ifdef __cplusplus
 }
 #endif
