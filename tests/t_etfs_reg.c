@@ -8,6 +8,8 @@
  */
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -744,4 +746,126 @@ TEST(dir_key_relative_lookups)
 	CHECK(is_pattern(buf, 10, 0));
 	CHECK_OK(rump_sys_chdir("/"));
 	CHECK_EQ(rump_pub_etfs_remove("/etr_rel"), 0);
+}
+
+/* Looking a host name up twice finds the same file while it is in
+ * use (rename and friends compare vnodes). */
+TEST(dir_key_same_name_same_file)
+{
+	struct rump_stat a, b;
+	int fd1, fd2;
+
+	mk_hosttree();
+	CHECK_EQ(rump_pub_etfs_register("/etr_same", H("tree"), RUMP_ETFS_DIR),
+	    0);
+	fd1 = rump_sys_open("/etr_same/f1", RUMP_O_RDONLY, 0);
+	fd2 = rump_sys_open("/etr_same/./f1", RUMP_O_RDONLY, 0);
+	CHECK(fd1 != -1 && fd2 != -1);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	CHECK_OK(rump_sys_fstat(fd1, (void *)&a));
+	CHECK_OK(rump_sys_fstat(fd2, (void *)&b));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	rump_sys_close(fd1);
+	rump_sys_close(fd2);
+	CHECK_EQ(rump_pub_etfs_remove("/etr_same"), 0);
+}
+
+/* --- concurrency ------------------------------------------------------------------ */
+
+struct churn {
+	int	id;
+	int	errors;
+};
+
+/* Register, use and remove keys of one's own, over and over, while
+ * others do the same in the same directories. */
+static void *
+churn(void *arg)
+{
+	struct churn *c = arg;
+	char key[64], path[256];
+	uint8_t buf[64];
+	int fd;
+
+	/* H() is for one thread */
+	snprintf(path, sizeof(path), "%s/churn%d", hostdir, c->id);
+	snprintf(key, sizeof(key), "/etr_churn/d%d/k", c->id % 2);
+	for (int i = 0; i < 200; i++) {
+		if (rump_pub_etfs_register(key, path, REG) != 0) {
+			/* the other thread of the same key holds it */
+			continue;
+		}
+		if ((fd = rump_sys_open(key, RUMP_O_RDONLY, 0)) != -1) {
+			if (rump_sys_read(fd, buf, sizeof(buf)) != 64)
+				c->errors++;
+			rump_sys_close(fd);
+		}
+		if (rump_pub_etfs_remove(key) != 0)
+			c->errors++;
+	}
+	return NULL;
+}
+
+TEST(register_remove_concurrently)
+{
+	pthread_t t[4];
+	struct churn c[4];
+
+	for (int i = 0; i < 4; i++) {
+		char file[64];
+
+		snprintf(file, sizeof(file), "churn%d", i);
+		host_mkfile(file, 4096);
+	}
+	for (int i = 0; i < 4; i++) {
+		c[i].id = i;
+		c[i].errors = 0;
+		pthread_create(&t[i], NULL, churn, &c[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_EQ(c[i].errors, 0);
+	}
+	CHECK_EQ(kstat("/etr_churn").st_mode, 0);
+}
+
+/* Many lookups of host names while the key is being removed: the
+ * removal waits for none of them, and fails only while one is open. */
+static void *
+lookup_loop(void *arg)
+{
+	_Atomic int *stop = arg;
+	uint8_t buf[16];
+
+	while (!atomic_load(stop)) {
+		int fd = rump_sys_open("/etr_race/sub/f2", RUMP_O_RDONLY, 0);
+
+		if (fd != -1) {
+			(void)rump_sys_read(fd, buf, sizeof(buf));
+			rump_sys_close(fd);
+		}
+	}
+	return NULL;
+}
+
+TEST(dir_key_remove_races_lookups)
+{
+	static _Atomic int stop;
+	pthread_t t[3];
+	int error = RUMP_EBUSY, tries = 0;
+
+	mk_hosttree();
+	atomic_store(&stop, 0);
+	CHECK_EQ(rump_pub_etfs_register("/etr_race", H("tree"),
+	    RUMP_ETFS_DIR_SUBDIRS), 0);
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, lookup_loop, (void *)&stop);
+	while (error == RUMP_EBUSY && tries++ < 100000)
+		error = rump_pub_etfs_remove("/etr_race");
+	CHECK_EQ(error, 0);
+	atomic_store(&stop, 1);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	CHECK_EQ(kstat("/etr_race").st_mode, 0);
 }

@@ -15,7 +15,9 @@
  *           callers.
  *
  * Bounds, as rumpblk's: an offset or length that is not a multiple of
- * 512 is EINVAL; a transfer starting past the end is EINVAL; one that
+ * 512 is EINVAL (rumpblk refuses such lengths but rounds such offsets
+ * down to a sector, moving other bytes than asked for); a transfer
+ * starting past the end is EINVAL; one that
  * runs over the end is cut short there, and one starting exactly at
  * the end moves nothing (a read sees end of file, a write writes 0
  * bytes, as bdev.c's block device nodes do).  The buffer cache's d_rw

@@ -54,7 +54,7 @@ struct rfs_node {
 	uint32_t nlink;		/* rfs_lock */
 	int	flags;		/* RFS_*, fixed once reachable */
 	struct vattr attr;	/* mode, uid, gid, times, flags, rdev */
-	struct rfs_node *parent;	/* directories */
+	struct rfs_node *parent;	/* directories; etfs keys: theirs */
 	struct rfs_dirent *entries;	/* directories, by cookie */
 	uint64_t nextcookie;
 	char	*data;		/* VREG contents / VLNK target */
@@ -63,7 +63,8 @@ struct rfs_node {
 	struct etfs_file *host;	/* host-backed VREG; RFS_HOSTDIR: path */
 	struct rfs_node *etroot;	/* RFS_EPHEMERAL: its DIR key */
 	_Atomic int etchildren;	/* DIR key: its live ephemeral nodes */
-	struct rfs_node *hostkids;	/* DIR key: listed ephemeral nodes */
+	struct rfs_node *hostkids;	/* rfs_hostlock: DIR key's listed
+					   ephemeral nodes */
 	struct rfs_node *hostnext;	/* rfs_hostlock: on etroot's list */
 	bool	hostlisted;		/* rfs_hostlock */
 };
