@@ -100,6 +100,10 @@ rm_hostdir(void)
 	nftw(hostdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Registrations made before the boot (rump_boot_etfs_register). */
+static struct rump_boot_etfs boot_ok, boot_taken;
+static int boot_status_before = 99;
+
 int
 t_boot(void)
 {
@@ -107,6 +111,15 @@ t_boot(void)
 	if (mkdtemp(hostdir) == NULL)
 		return errno;
 	atexit(rm_hostdir);
+	host_mkfile("preboot", 777);
+	boot_ok = (struct rump_boot_etfs){ .eb_key = "/etr_preboot",
+	    .eb_hostpath = H("preboot"), .eb_type = RUMP_ETFS_REG,
+	    .eb_begin = 0, .eb_size = RUMP_ETFS_SIZE_ENDOFF };
+	boot_taken = boot_ok;
+	boot_taken.eb_key = "/dev/null";
+	rump_boot_etfs_register(&boot_ok);
+	rump_boot_etfs_register(&boot_taken);
+	boot_status_before = boot_ok.eb_status;
 	return rump_init();
 }
 
@@ -383,6 +396,15 @@ TEST(key_stat_fields)
 	CHECK_EQ(st.st_blksize, 512);
 	CHECK_EQ(st.st_rdev, 0);
 	CHECK_EQ(rump_pub_etfs_remove("/etr_st"), 0);
+}
+
+TEST(boot_register_before_boot)
+{
+	CHECK_EQ(boot_status_before, -1);
+	CHECK_EQ(boot_ok.eb_status, 0);
+	CHECK_EQ(boot_taken.eb_status, RUMP_EEXIST);
+	CHECK_EQ(kstat("/etr_preboot").st_size, 777);
+	CHECK_EQ(rump_pub_etfs_remove("/etr_preboot"), 0);
 }
 
 TEST(boot_register_after_boot_registers_at_once)

@@ -1048,3 +1048,23 @@ TEST(disklabel_wins_over_later_size)
 	CHECK_EQ(st.size, 1024 * 512);
 	down(&s, fd);
 }
+
+/* A fifo opens read-write on Linux, but cannot be read at an offset. */
+TEST(disklabel_unreadable_image)
+{
+	unlink(H("fifo"));
+	CHECK_EQ(mkfifo(H("fifo"), 0644), 0);
+	check_fails("rump_allserver", false,
+	    ARGS("-d", "key=/dev/lab,hostpath=fifo,disklabel=a"), 29,
+	    "rump_allserver: could not read disk device: Illegal seek\n");
+}
+
+/* Only regular files and devices can be disks: the kernel says so. */
+TEST(register_fifo_as_disk_einval)
+{
+	unlink(H("fifo2"));
+	CHECK_EQ(mkfifo(H("fifo2"), 0644), 0);
+	check_fails("rump_allserver", false,
+	    ARGS("-d", "key=/dev/ff,hostpath=fifo2,size=4k"), 22,
+	    "rump_allserver: etfs register: Invalid argument\n");
+}
