@@ -7,6 +7,7 @@
  * the process, so each kernel runs in a child, on a RAM disk whose
  * bytes live in memory shared with the parent.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -186,4 +187,44 @@ TEST(halt_stops_a_running_syncer)
 	unit = rd_new2(DISK, 512, 0, true);
 	CHECK_EQ(child(syncer_then_halt, out, sizeof(out)), 0);
 	CHECK(strstr(out, "halted") != NULL);
+}
+
+static char hostfile[64];
+
+static void
+etfs_write_then_halt(void)
+{
+	static char buf[100 * 1024];
+	int fd;
+
+	if (rump_init() != 0)
+		_exit(1);
+	KDO(bio_setsyncdelay(3600 * T_NSEC));
+	if (rump_pub_etfs_register("/dev/hd", hostfile, RUMP_ETFS_BLK) != 0)
+		_exit(2);
+	if ((fd = rump_sys_open("/dev/hd", RUMP_O_RDWR, 0)) == -1)
+		_exit(3);
+	pattern(buf, sizeof(buf), 4096, 9);
+	if (rump_sys_pwrite(fd, buf, sizeof(buf), 4096) != sizeof(buf))
+		_exit(4);
+	rump_sys_reboot(0, NULL);
+	_exit(6);
+}
+
+TEST(halt_writes_delayed_writes_to_an_etfs_host_file)
+{
+	static char want[100 * 1024], got[100 * 1024];
+	char out[8192];
+	int fd;
+
+	snprintf(hostfile, sizeof(hostfile), "/tmp/t_bio_halt.XXXXXX");
+	CHECK((fd = mkstemp(hostfile)) != -1);
+	CHECK_OK(ftruncate(fd, DISK));
+	CHECK_EQ(child(etfs_write_then_halt, out, sizeof(out)), 0);
+	pattern(want, sizeof(want), 4096, 9);
+	CHECK_EQ(pread(fd, got, sizeof(got), 4096), (ssize_t)sizeof(got));
+	CHECK(memcmp(got, want, sizeof(got)) == 0);
+	CHECK(strstr(out, "syncing disks... done") != NULL);
+	close(fd);
+	unlink(hostfile);
 }

@@ -39,7 +39,10 @@
  *   mnt_renamelock < vnode locks (v_lock: parent directory before
  *   child; two unrelated vnodes in address order) < lockf_lock <
  *   fs-internal locks < mountlist_lock < vcache_lock < v_interlock <
- *   kern locks (kern/kern.h).
+ *   kern locks (kern/kern.h).  The block layer's bdev_lock and bc_lock
+ *   (bdev.c, bio.c) are leaves: nothing is taken, allocated or called
+ *   below them while they are held (kmem's reclaim hook takes bc_lock
+ *   from inside any allocation), and never a driver call.
  * Vnode locks are rwlocks: shared for lookup/read/getattr/readdir,
  * exclusive for anything that changes the vnode.  The VFS takes them;
  * vnode operations run with them held as each op below says.
