@@ -55,6 +55,7 @@
  * worker waits while more than SP_OUTQ_HIWAT bytes are queued; other
  * frames never wait, and a client that lets SP_OUTQ_MAX bytes pile up
  * unread is disconnected. */
+#define SP_SOCKBUF	(1024 * 1024)	/* socket buffers asked for */
 #define SP_COPYCHUNK	(256 * 1024)
 #define SP_OUTQ_HIWAT	(256 * 1024)
 #define SP_OUTQ_MAX	(4 * 1024 * 1024)

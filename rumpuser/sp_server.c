@@ -237,7 +237,7 @@ static bool
 server_accept(struct sp_server *s)
 {
 	struct sp_conn *c;
-	int fd, slot, one = 1, i;
+	int fd, slot, one = 1, bufsz = SP_SOCKBUF, i;
 
 	for (i = 0; i < 64; i++) {
 		fd = accept4(s->s_lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -256,6 +256,9 @@ server_accept(struct sp_server *s)
 		if (s->s_url.family != AF_UNIX)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 			    sizeof(one));
+		/* big copies in fewer rounds, if the host allows it */
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
 		if (send(fd, s->s_banner, s->s_bannerlen,
 		    MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)s->s_bannerlen) {
 			conn_rele(c);
