@@ -90,12 +90,23 @@ frame_new(struct sp_conn *c, const struct sp_hdr *h, uint8_t *body,
 }
 
 /* Hand a request to a worker; TRYAGAIN if there can be none. */
-static void
+static bool
 conn_dispatch(struct sp_conn *c, enum sp_workkind kind,
     const struct sp_hdr *h, uint8_t *body, size_t blen)
 {
-	if (work_dispatch(c, kind, h, body, blen) != 0)
-		conn_send_error(c, h->reqno, SP_ERR_TRYAGAIN);
+	if (work_dispatch(c, kind, h, body, blen) == 0)
+		return true;
+	conn_send_error(c, h->reqno, SP_ERR_TRYAGAIN);
+	return false;
+}
+
+/* An exec that never started: the process is not in exec after all. */
+static void
+conn_leave_exec(struct sp_conn *c)
+{
+	pthread_mutex_lock(&c->c_lock);
+	c->c_inexec = false;
+	pthread_mutex_unlock(&c->c_lock);
 }
 
 /* EXEC or PREFORK: refused during an exec; EXEC starts one. */
@@ -130,7 +141,8 @@ frame_running(struct sp_conn *c, const struct sp_hdr *h, uint8_t *body,
 		if (h->u != SP_HS_EXEC)
 			conn_refuse(c, h->reqno, SP_ERR_MALFORMED_REQUEST);
 		else if (conn_enter_exec(c, h, true)) {
-			conn_dispatch(c, SPW_EXEC, h, body, blen);
+			if (!conn_dispatch(c, SPW_EXEC, h, body, blen))
+				conn_leave_exec(c);
 			return;
 		}
 		break;

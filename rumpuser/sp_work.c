@@ -1,6 +1,7 @@
 /*
  * sp_work.c: the sysproxy worker pool, and what the workers do:
- * system calls, the exec handshake, prefork.
+ * system calls, the GUEST/FORK/EXEC handshakes, prefork, and the last
+ * release of a connection (all kernel work that may wait).
  *
  * The poll thread queues one work item per request (work_dispatch);
  * every queued item is promised a worker at once, either an idle one
@@ -123,7 +124,7 @@ work_prefork(struct sp_work *w)
 	}
 	while (got < sizeof(cookie)) {
 		if (rumpuser_getrandom((char *)cookie + got,
-		    sizeof(cookie) - got, &n) != 0)
+		    sizeof(cookie) - got, &n) != 0 || n == 0)
 			break;
 		got += n;
 	}

@@ -147,19 +147,22 @@ hyp_releaseproc(void *proc)
 	sched_exit();
 }
 
+/* GUEST: a child of init with a fresh table, the console on 0-2 (set
+ * up with the anchor current: nobody else uses it yet). */
 static int
 hyp_newproc(void *spc, const char *comm, void **procp)
 {
-	struct lwp *anchor, *l;
+	struct lwp *anchor;
 	int error;
 
 	if ((error = sp_anchor(initproc, RUMP_RFCFDG, spc, &anchor)) != 0)
 		return error;
 	sp_setcomm(anchor->l_proc, comm);
-	if ((error = sp_enter(anchor->l_proc, &l)) == 0) {
-		error = cons_open012();
-		sp_leave(l);
-	}
+	lwp_switch(anchor);
+	sched_enter();
+	error = cons_open012();
+	sched_exit();
+	lwp_switch(NULL);
 	if (error != 0) {
 		hyp_releaseproc(anchor);
 		return error;
