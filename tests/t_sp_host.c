@@ -153,11 +153,11 @@ m_cancelproc(void *proc)
 {
 	struct mproc *p = proc;
 
+	ev("cancel %d", p->pid, "");	/* before anyone can wake */
 	atomic_store(&p->cancelled, 1);
 	pthread_mutex_lock(&mk_lock);
 	pthread_cond_broadcast(&mk_cv);
 	pthread_mutex_unlock(&mk_lock);
-	ev("cancel %d", p->pid, "");
 }
 
 static void
