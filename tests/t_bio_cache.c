@@ -472,3 +472,67 @@ TEST(the_cache_stays_under_its_cap)
 	CHECK(stats().bs_bytes <= st.bs_cap);
 	KDO(binval(rd_dev(unit)));
 }
+
+TEST(bget_overwrite_holds_just_the_sectors_written)
+{
+	int unit = rd_new(64 * KB, 512);
+	struct buf *bp;
+
+	pattern(t_rd[unit].data, 64 * KB, 0, 50);
+	CHECK_EQ(KCALL(bget_overwrite(rd_dev(unit), 0, 8192, 1024, 512, &bp)),
+	    0);
+	CHECK(!(bp->b_flags & B_DONE));
+	memset(bp->b_data + 1024, 'o', 512);
+	KDO(bmark_written(bp, 1024, 512));
+	CHECK(!(bp->b_flags & B_DONE));
+	KDO(bdwrite(bp));
+	CHECK_EQ(RD_GET(unit, reads), 0);
+	/* any other use reads the rest in and keeps the sectors */
+	CHECK_EQ(KCALL(getblk(rd_dev(unit), 0, 8192, &bp)), 0);
+	CHECK(bp->b_flags & B_DONE);
+	CHECK(bp->b_flags & B_DELWRI);
+	CHECK_EQ(RD_GET(unit, reads), 1);
+	CHECK(memcmp(bp->b_data, t_rd[unit].data, 1024) == 0);
+	CHECK_EQ(bp->b_data[1024], 'o');
+	CHECK_EQ(bp->b_data[1535], 'o');
+	CHECK(memcmp(bp->b_data + 1536, t_rd[unit].data + 1536, 8192 - 1536)
+	    == 0);
+	KDO(brelse(bp));
+	CHECK_EQ(KCALL(bflush(rd_dev(unit))), 0);
+	CHECK_EQ(t_rd[unit].data[1024], 'o');
+}
+
+TEST(bget_overwrite_whole_block_becomes_done)
+{
+	int unit = rd_new(64 * KB, 512);
+	struct buf *bp;
+
+	CHECK_EQ(KCALL(bget_overwrite(rd_dev(unit), 0, 4096, 0, 2048, &bp)),
+	    0);
+	memset(bp->b_data, '1', 2048);
+	KDO(bmark_written(bp, 0, 2048));
+	KDO(bdwrite(bp));
+	CHECK_EQ(KCALL(bget_overwrite(rd_dev(unit), 0, 4096, 2048, 2048, &bp)),
+	    0);
+	CHECK(!(bp->b_flags & B_DONE));
+	memset(bp->b_data + 2048, '2', 2048);
+	KDO(bmark_written(bp, 2048, 2048));
+	CHECK(bp->b_flags & B_DONE);
+	KDO(bdwrite(bp));
+	CHECK_EQ(KCALL(bflush(rd_dev(unit))), 0);
+	CHECK_EQ(RD_GET(unit, reads), 0);
+	CHECK_EQ(RD_GET(unit, wbytes), 4096);
+	CHECK_EQ(t_rd[unit].data[0], '1');
+	CHECK_EQ(t_rd[unit].data[4095], '2');
+}
+
+TEST(bget_overwrite_bad_range_einval)
+{
+	int unit = rd_new(64 * KB, 512);
+	struct buf *bp;
+
+	CHECK_EQ(KCALL(bget_overwrite(rd_dev(unit), 0, 4096, 4096, 512, &bp)),
+	    RUMP_EINVAL);
+	CHECK_EQ(KCALL(bget_overwrite(rd_dev(unit), 0, 4096, 8192, 0, &bp)),
+	    RUMP_EINVAL);
+}

@@ -668,6 +668,134 @@ TEST(partial_write_needs_a_read_whose_error_is_the_writes)
 	CHECK_OK(rump_sys_close(fd));
 }
 
+/* --- whole sectors: no reading ------------------------------------------------ */
+
+TEST(sector_write_to_an_uncached_block_reads_nothing)
+{
+	unsigned char disk[32 * KB], w[512];
+	int unit = rd_make("d", sizeof(disk), 512), fd;
+
+	pattern(t_rd[unit].data, sizeof(disk), 0, 40);
+	memcpy(disk, t_rd[unit].data, sizeof(disk));
+	memset(w, 0x5a, sizeof(w));
+	memcpy(disk + 1024, w, sizeof(w));
+	CHECK((fd = open_rw("d")) != -1);
+	CHECK_EQ(rump_sys_pwrite(fd, w, sizeof(w), 1024), 512);
+	CHECK_EQ(RD_GET(unit, reads), 0);
+	CHECK_OK(rump_sys_fsync(fd));
+	CHECK_EQ(RD_GET(unit, wbytes), 512);	/* just that sector */
+	CHECK(rd_has(unit, 0, disk, sizeof(disk)));
+	CHECK_OK(rump_sys_close(fd));
+}
+
+TEST(sequential_4k_writes_read_nothing)
+{
+	static unsigned char w[1024 * KB];
+	int unit = rd_make("d", sizeof(w), 512), fd;
+	size_t off;
+
+	pattern(w, sizeof(w), 0, 41);
+	CHECK((fd = open_rw("d")) != -1);
+	for (off = 0; off < sizeof(w); off += 4096)
+		CHECK_EQ(rump_sys_write(fd, w + off, 4096), 4096);
+	CHECK_OK(rump_sys_fsync(fd));
+	CHECK_EQ(RD_GET(unit, reads), 0);
+	CHECK(RD_GET(unit, writes) <= 8);	/* whole blocks, gathered */
+	CHECK(rd_has(unit, 0, w, sizeof(w)));
+	CHECK_OK(rump_sys_close(fd));
+}
+
+TEST(reading_a_block_with_sectors_written_merges_the_rest)
+{
+	unsigned char want[16 * KB], r[16 * KB], w[1024];
+	int unit = rd_make("d", 64 * KB, 512), fd;
+
+	pattern(t_rd[unit].data, 64 * KB, 0, 42);
+	memcpy(want, t_rd[unit].data + 16 * KB, sizeof(want));
+	memset(w, 0xa1, sizeof(w));
+	memcpy(want + 2048, w, sizeof(w));
+	CHECK((fd = open_rw("d")) != -1);
+	CHECK_EQ(rump_sys_pwrite(fd, w, sizeof(w), 16 * KB + 2048), 1024);
+	CHECK_EQ(rump_sys_pread(fd, r, sizeof(r), 16 * KB), (ssize_t)sizeof(r));
+	CHECK(memcmp(r, want, sizeof(r)) == 0);
+	CHECK_OK(rump_sys_fsync(fd));
+	CHECK(rd_has(unit, 16 * KB, want, sizeof(want)));
+	CHECK_OK(rump_sys_close(fd));
+}
+
+TEST(sectors_written_apart_in_one_block_merge)
+{
+	unsigned char want[16 * KB], a[512], b[1024];
+	int unit = rd_make("d", 16 * KB, 512), fd;
+
+	pattern(t_rd[unit].data, 16 * KB, 0, 43);
+	memcpy(want, t_rd[unit].data, sizeof(want));
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	memcpy(want, a, sizeof(a));
+	memcpy(want + 8192, b, sizeof(b));
+	memcpy(want + 512, a, sizeof(a));	/* then grows the first */
+	CHECK((fd = open_rw("d")) != -1);
+	CHECK_EQ(rump_sys_pwrite(fd, a, sizeof(a), 0), 512);
+	CHECK_EQ(rump_sys_pwrite(fd, b, sizeof(b), 8192), 1024);
+	CHECK_EQ(rump_sys_pwrite(fd, a, sizeof(a), 512), 512);
+	CHECK_OK(rump_sys_fsync(fd));
+	CHECK(rd_has(unit, 0, want, sizeof(want)));
+	CHECK_OK(rump_sys_close(fd));
+}
+
+TEST(byte_write_into_a_block_with_sectors_written)
+{
+	unsigned char want[16 * KB], w[512];
+	int unit = rd_make("d", 16 * KB, 512), fd;
+
+	pattern(t_rd[unit].data, 16 * KB, 0, 44);
+	memcpy(want, t_rd[unit].data, sizeof(want));
+	memset(w, 's', sizeof(w));
+	memcpy(want + 4096, w, sizeof(w));
+	want[10000] = 'x';
+	CHECK((fd = open_rw("d")) != -1);
+	CHECK_EQ(rump_sys_pwrite(fd, w, sizeof(w), 4096), 512);
+	CHECK_EQ(rump_sys_pwrite(fd, "x", 1, 10000), 1);
+	CHECK_OK(rump_sys_fsync(fd));
+	CHECK(rd_has(unit, 0, want, sizeof(want)));
+	CHECK_OK(rump_sys_close(fd));
+}
+
+TEST(failed_sector_write_keeps_only_its_sectors)
+{
+	unsigned char want[16 * KB], w[2048];
+	int unit = rd_make("d", 16 * KB, 512), fd;
+
+	pattern(t_rd[unit].data, 16 * KB, 0, 45);
+	memcpy(want, t_rd[unit].data, sizeof(want));
+	memset(w, 'f', sizeof(w));
+	memcpy(want + 6144, w, sizeof(w));
+	CHECK((fd = open_rw("d")) != -1);
+	CHECK_EQ(rump_sys_pwrite(fd, w, sizeof(w), 6144), 2048);
+	RD_SET(unit, fail_write, RUMP_EIO);
+	CHECK_ERR(rump_sys_fsync(fd), RUMP_EIO);
+	RD_SET(unit, fail_write, 0);
+	CHECK_OK(rump_sys_fsync(fd));
+	CHECK(rd_has(unit, 0, want, sizeof(want)));
+	CHECK_EQ(RD_GET(unit, reads), 0);
+	CHECK_OK(rump_sys_close(fd));
+}
+
+TEST(osync_sector_write_writes_just_that_sector)
+{
+	char w[512];
+	int unit = rd_make("d", 64 * KB, 512), fd;
+
+	memset(w, 'o', sizeof(w));
+	CHECK((fd = rump_sys_open("d", RUMP_O_RDWR | RUMP_O_SYNC, 0)) != -1);
+	CHECK_EQ(rump_sys_pwrite(fd, w, sizeof(w), 3584), 512);
+	CHECK_EQ(RD_GET(unit, wbytes), 512);
+	CHECK_EQ(RD_GET(unit, reads), 0);
+	CHECK(rd_has(unit, 3584, w, sizeof(w)));
+	CHECK_OK(rump_sys_close(fd));
+}
+
 /* --- the cache at work ------------------------------------------------------- */
 
 TEST(second_read_comes_from_the_cache)

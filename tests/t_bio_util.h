@@ -62,6 +62,9 @@ int	bwrite(struct buf *bp);
 void	bdwrite(struct buf *bp);
 void	bawrite(struct buf *bp);
 void	brelse(struct buf *bp);
+int	bget_overwrite(uint64_t dev, int64_t blkno, size_t size, size_t on,
+	    size_t n, struct buf **bpp);
+void	bmark_written(struct buf *bp, size_t on, size_t n);
 int	bflush(uint64_t dev);
 void	binval(uint64_t dev);
 

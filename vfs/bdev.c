@@ -9,8 +9,10 @@
  *
  * File I/O goes through the buffer cache (bio.c) in blocks of
  * BDEV_BSIZE bytes (rounded up to the sector size), at any byte offset
- * and length: a partial block is read, patched and written back later
- * (read-modify-write).  Writes are delayed (bdwrite) unless the file
+ * and length.  Writing whole sectors of a block the cache does not
+ * hold reads nothing (bget_overwrite: the cache keeps and later writes
+ * just those sectors); a write of part of a sector reads the block
+ * first, patches it and writes it back later (read-modify-write).  Writes are delayed (bdwrite) unless the file
  * is O_SYNC, whose writes go out at once and end with d_sync.  Bounds
  * are the driver's d_size, rounded down to whole sectors:
  *   read at or past the end     0 bytes (end of file)
@@ -193,9 +195,9 @@ bdev_isopen(uint64_t dev)
 
 /* --- reading and writing ------------------------------------------------------- */
 
-/* The device's usable size (whole sectors) and our block size. */
+/* The device's usable size (whole sectors), sector and block size. */
 static int
-bdev_geom(uint64_t dev, int64_t *sizep, size_t *bsizep)
+bdev_geom(uint64_t dev, int64_t *sizep, size_t *secsizep, size_t *bsizep)
 {
 	const struct bdevsw *sw = bdevsw_lookup(dev);
 	uint64_t bytes = (uint64_t)INT64_MAX;
@@ -212,6 +214,7 @@ bdev_geom(uint64_t dev, int64_t *sizep, size_t *bsizep)
 		return EINVAL;		/* not a disk we can address */
 	bytes = MIN(bytes, (uint64_t)INT64_MAX);
 	*sizep = (int64_t)(bytes - bytes % secsize);
+	*secsizep = secsize;
 	*bsizep = roundup((size_t)BDEV_BSIZE, (size_t)secsize);
 	return 0;
 }
@@ -232,7 +235,7 @@ bdev_read(uint64_t dev, struct uio *uio, int ioflag)
 {
 	struct buf *bp;
 	int64_t size, start;
-	size_t bsize, blen, on, n;
+	size_t secsize, bsize, blen, on, n;
 	int error;
 
 	(void)ioflag;
@@ -240,7 +243,7 @@ bdev_read(uint64_t dev, struct uio *uio, int ioflag)
 		return 0;
 	if (uio->uio_offset < 0)
 		return EINVAL;
-	if ((error = bdev_geom(dev, &size, &bsize)) != 0)
+	if ((error = bdev_geom(dev, &size, &secsize, &bsize)) != 0)
 		return error;
 	while (uio->uio_resid > 0 && uio->uio_offset < size) {
 		bdev_block(uio->uio_offset, size, bsize, &start, &blen);
@@ -256,34 +259,38 @@ bdev_read(uint64_t dev, struct uio *uio, int ioflag)
 	return 0;
 }
 
-/* Put n bytes of uio at `on` in the block at start, of blen bytes. */
+/*
+ * Put n bytes of uio at `on` in the block at start, of blen bytes.
+ * Whole sectors need nothing from the device but what the cache has
+ * (bget_overwrite); anything else reads the block first.
+ */
 static int
 bdev_write_block(uint64_t dev, struct uio *uio, int64_t start, size_t blen,
-    size_t on, size_t n, int ioflag)
+    size_t secsize, size_t on, size_t n, int ioflag)
 {
 	struct buf *bp;
 	size_t before = uio->uio_resid;
-	bool whole = on == 0 && n == blen;
-	int error;
+	bool sectors = on % secsize == 0 && (on + n) % secsize == 0;
+	int error, e;
 
-	error = whole ? getblk(dev, start / DEV_BSIZE, blen, &bp) :
-	    bread(dev, start / DEV_BSIZE, blen, &bp);
+	if (sectors)
+		error = bget_overwrite(dev, start / DEV_BSIZE, blen, on, n,
+		    &bp);
+	else
+		error = bread(dev, start / DEV_BSIZE, blen, &bp);
 	if (error != 0)
 		return error;
-	if ((error = uiomove(bp->b_data + on, n, uio)) != 0) {
-		/* what did arrive is written; a half-filled new block is
-		 * not (its bytes are neither old nor new) */
-		if (uio->uio_resid == before || (whole &&
-		    !(bp->b_flags & B_DONE))) {
-			if (!(bp->b_flags & B_DONE))
-				bp->b_flags |= B_INVAL;
-			brelse(bp);
-			return error;
-		}
+	if ((error = uiomove(bp->b_data + on, n, uio)) != 0 &&
+	    (uio->uio_resid == before || !(bp->b_flags & B_DONE))) {
+		/* nothing arrived, or into a block we do not hold whole:
+		 * keep what the buffer had (a new one goes away) */
+		brelse(bp);
+		return error;
 	}
+	if (error == 0 && sectors)
+		bmark_written(bp, on, n);
 	if (ioflag & (IO_SYNC | IO_DSYNC)) {
-		int e = bwrite(bp);
-
+		e = bwrite(bp);
 		return error != 0 ? error : e;
 	}
 	bdwrite(bp);
@@ -295,14 +302,14 @@ bdev_write(uint64_t dev, struct uio *uio, int ioflag)
 {
 	const struct bdevsw *sw;
 	int64_t size, start;
-	size_t bsize, blen, on, n;
+	size_t secsize, bsize, blen, on, n;
 	int error;
 
 	if (uio->uio_resid == 0)
 		return 0;
 	if (uio->uio_offset < 0)
 		return EINVAL;
-	if ((error = bdev_geom(dev, &size, &bsize)) != 0)
+	if ((error = bdev_geom(dev, &size, &secsize, &bsize)) != 0)
 		return error;
 	if (uio->uio_offset > size)
 		return EINVAL;
@@ -310,7 +317,8 @@ bdev_write(uint64_t dev, struct uio *uio, int ioflag)
 		bdev_block(uio->uio_offset, size, bsize, &start, &blen);
 		on = (size_t)(uio->uio_offset - start);
 		n = MIN(blen - on, uio->uio_resid);
-		error = bdev_write_block(dev, uio, start, blen, on, n, ioflag);
+		error = bdev_write_block(dev, uio, start, blen, secsize, on, n,
+		    ioflag);
 		if (error != 0)
 			return error;
 	}

@@ -16,6 +16,12 @@
  *           recently released first
  *   DIRTY   not busy, B_DELWRI: written by a caller, not yet by the
  *           driver; on bc_dirty, in the order they were released
+ *   PARTIAL a DIRTY buffer without B_DONE: block device files
+ *           (bget_overwrite) wrote sectors [bh_vstart, bh_vend) of a
+ *           block that was not cached, without reading the rest; only
+ *           that range is written out.  Any other use of the buffer
+ *           (getblk, bread, a write elsewhere in it) first reads the
+ *           rest from the device (bc_complete).
  * Every buffer is in the hash from creation to destruction.  Releasing
  * a buffer that holds nothing valid (not B_DONE, or B_INVAL, or a
  * failed read) destroys it.  A write that fails leaves the buffer
@@ -81,6 +87,7 @@ struct bufhdr {
 	uint64_t bh_seq;		/* creation order */
 	uint64_t bh_visit;		/* last flush/syncer pass that wrote it */
 	uint64_t bh_waited;		/* last bflush pass that waited on it */
+	size_t	bh_vstart, bh_vend;	/* PARTIAL: the bytes that are valid */
 };
 
 struct bqueue {
@@ -133,6 +140,13 @@ mono_ns(void)
 }
 
 #define BH(bp)	((struct bufhdr *)(bp)->b_private)
+
+/* Does bh hold only some written sectors (PARTIAL)?  Owner or lock. */
+static bool
+bc_partial(const struct bufhdr *bh)
+{
+	return !(bh->bh_buf.b_flags & B_DONE) && bh->bh_vend > bh->bh_vstart;
+}
 
 /* --- hash, queues, wait channels (bc_lock held) -------------------------- */
 
@@ -391,19 +405,25 @@ bc_sync_dev(uint64_t dev)
 
 /*
  * Write n busy buffers that follow each other on one device in one
- * driver call (one at a time if no memory for gathering).  Each ends
- * clean, or dirty with B_ERROR; none is released.
+ * driver call (one at a time if no memory for gathering); a PARTIAL
+ * buffer, always alone, writes its valid range.  Each ends clean (a
+ * clean PARTIAL one is dropped at release), or dirty with B_ERROR;
+ * none is released.
  */
 static int
 bc_write_run(struct bufhdr **v, int n)
 {
 	struct buf *first = &v[0]->bh_buf;
-	size_t total = 0, at, done;
+	size_t total = 0, at, done, skip = 0;
 	char *tmp = NULL;
 	int i, error;
 
-	for (i = 0; i < n; i++)
-		total += v[i]->bh_buf.b_bcount;
+	if (n == 1 && bc_partial(v[0])) {
+		skip = v[0]->bh_vstart;
+		total = v[0]->bh_vend - skip;
+	} else
+		for (i = 0; i < n; i++)
+			total += v[i]->bh_buf.b_bcount;
 	if (n > 1 && (tmp = kmem_alloc(total, KM_NOSLEEP)) == NULL) {
 		for (i = 0, error = 0; i < n; i++) {
 			int e = bc_write_run(&v[i], 1);
@@ -418,21 +438,22 @@ bc_write_run(struct bufhdr **v, int n)
 			memcpy(tmp + at, v[i]->bh_buf.b_data,
 			    v[i]->bh_buf.b_bcount);
 	error = bc_driver_rw(first->b_dev, UIO_WRITE,
-	    tmp != NULL ? tmp : first->b_data, total,
-	    first->b_blkno * DEV_BSIZE, &done);
+	    tmp != NULL ? tmp : first->b_data + skip, total,
+	    first->b_blkno * DEV_BSIZE + (int64_t)skip, &done);
 	if (tmp != NULL)
 		kmem_free(tmp, total);
 	for (i = 0; i < n; i++) {
 		struct buf *bp = &v[i]->bh_buf;
+		int done_flag = bc_partial(v[i]) ? 0 : B_DONE;
 
 		if (error == 0) {
 			bp->b_flags &= ~(B_DELWRI | B_ERROR);
-			bp->b_flags |= B_DONE;
+			bp->b_flags |= done_flag;
 			bp->b_error = 0;
 			v[i]->bh_dirtied = 0;
 		} else {
 			/* what the owner wrote is the valid contents */
-			bp->b_flags |= B_DELWRI | B_ERROR | B_DONE;
+			bp->b_flags |= B_DELWRI | B_ERROR | done_flag;
 			bp->b_error = error;
 		}
 	}
@@ -446,6 +467,7 @@ static bool
 bc_joinable(struct bufhdr *nb, size_t total)
 {
 	return nb != NULL && nb->bh_queue == BQ_DIRTY &&
+	    (nb->bh_buf.b_flags & B_DONE) &&
 	    total + nb->bh_buf.b_bcount <= BC_CLUSTER &&
 	    nb->bh_buf.b_bcount % DEV_BSIZE == 0;
 }
@@ -466,7 +488,7 @@ bc_gather(struct bufhdr *bh, struct bufhdr **v, uint64_t pass)
 	int nback = 0, n = 0, i;
 
 	v[0] = bh;
-	if (bp->b_bcount % DEV_BSIZE != 0)
+	if (bp->b_bcount % DEV_BSIZE != 0 || bc_partial(bh))
 		return 1;
 	/* backwards, over buffers of the same size */
 	step = (int64_t)(bp->b_bcount / DEV_BSIZE);
@@ -547,6 +569,7 @@ bc_name(struct bufhdr *bh, uint64_t dev, int64_t blkno)
 	bh->bh_dirtied = 0;
 	bh->bh_seq = ++bc_seq;
 	bh->bh_visit = bh->bh_waited = 0;
+	bh->bh_vstart = bh->bh_vend = 0;
 	bc_hash_insert(bh);
 }
 
@@ -684,8 +707,43 @@ bc_resize(struct bufhdr *bh, size_t size)
 	return 0;
 }
 
+/*
+ * Read the sectors a PARTIAL buffer (owned by the caller) lacks from
+ * the device, keeping the ones written: it becomes whole (B_DONE).
+ */
 static int
-bc_getblk(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp)
+bc_complete(struct bufhdr *bh)
+{
+	struct buf *bp = &bh->bh_buf;
+	size_t done;
+	char *tmp;
+	int error;
+
+	if ((tmp = kmem_alloc(bp->b_bcount, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	error = bc_driver_rw(bp->b_dev, UIO_READ, tmp, bp->b_bcount,
+	    bp->b_blkno * DEV_BSIZE, &done);
+	if (error == 0 && done != bp->b_bcount)
+		error = EIO;
+	if (error == 0) {
+		memcpy(bp->b_data, tmp, bh->bh_vstart);
+		memcpy(bp->b_data + bh->bh_vend, tmp + bh->bh_vend,
+		    bp->b_bcount - bh->bh_vend);
+		bp->b_flags |= B_DONE;
+		bh->bh_vstart = bh->bh_vend = 0;
+	}
+	kmem_free(tmp, bp->b_bcount);
+	return error;
+}
+
+/*
+ * getblk; keep_partial hands out a PARTIAL buffer as it is (to
+ * bget_overwrite) unless its size changes; otherwise it is completed
+ * first.  On failure the buffer is released.
+ */
+static int
+bc_getblk(uint64_t dev, int64_t blkno, size_t size, bool keep_partial,
+    struct buf **bpp)
 {
 	struct bufhdr *bh;
 	bool wrote = false;
@@ -703,6 +761,12 @@ bc_getblk(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp)
 			}
 			bc_take(bh);
 			mutex_exit(&bc_lock);
+			if (bc_partial(bh) && (!keep_partial ||
+			    bh->bh_buf.b_bcount != size) &&
+			    (error = bc_complete(bh)) != 0) {
+				bc_release(bh);
+				return error;
+			}
 			if (bh->bh_buf.b_bcount != size &&
 			    (error = bc_resize(bh, size)) != 0)
 				return error;
@@ -723,7 +787,49 @@ bc_getblk(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp)
 int
 getblk(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp)
 {
-	return bc_getblk(dev, blkno, size, bpp);
+	return bc_getblk(dev, blkno, size, false, bpp);
+}
+
+int
+bget_overwrite(uint64_t dev, int64_t blkno, size_t size, size_t on,
+    size_t n, struct buf **bpp)
+{
+	struct bufhdr *bh;
+	int error;
+
+	if (on > size || n > size - on)
+		return EINVAL;
+	if ((error = bc_getblk(dev, blkno, size, true, bpp)) != 0)
+		return error;
+	bh = BH(*bpp);
+	/* a write that does not touch the sectors held needs the rest */
+	if (bc_partial(bh) && (on > bh->bh_vend || on + n < bh->bh_vstart) &&
+	    (error = bc_complete(bh)) != 0) {
+		bc_release(bh);
+		*bpp = NULL;
+		return error;
+	}
+	return 0;
+}
+
+void
+bmark_written(struct buf *bp, size_t on, size_t n)
+{
+	struct bufhdr *bh = BH(bp);
+
+	if ((bp->b_flags & B_DONE) || n == 0)
+		return;
+	if (bh->bh_vend == bh->bh_vstart) {
+		bh->bh_vstart = on;
+		bh->bh_vend = on + n;
+	} else {
+		bh->bh_vstart = MIN(bh->bh_vstart, on);
+		bh->bh_vend = MAX(bh->bh_vend, on + n);
+	}
+	if (bh->bh_vstart == 0 && bh->bh_vend == bp->b_bcount) {
+		bp->b_flags |= B_DONE;		/* written whole */
+		bh->bh_vstart = bh->bh_vend = 0;
+	}
 }
 
 /* --- reading ------------------------------------------------------------------ */
@@ -843,7 +949,7 @@ bread(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp)
 	bool miss;
 
 	*bpp = NULL;
-	if ((error = bc_getblk(dev, blkno, size, &bp)) != 0)
+	if ((error = bc_getblk(dev, blkno, size, false, &bp)) != 0)
 		return error;
 	miss = (bp->b_flags & B_DONE) == 0;
 	mutex_enter(&bc_lock);
@@ -896,7 +1002,9 @@ brelse(struct buf *bp)
 void
 bdwrite(struct buf *bp)
 {
-	bp->b_flags |= B_DELWRI | B_DONE;
+	bp->b_flags |= B_DELWRI;
+	if (!bc_partial(BH(bp)))
+		bp->b_flags |= B_DONE;
 	brelse(bp);
 }
 

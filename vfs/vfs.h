@@ -406,6 +406,18 @@ int	bwrite(struct buf *bp);
 void	bdwrite(struct buf *bp);
 /* Write now without reporting: an error leaves it dirty for bflush. */
 void	bawrite(struct buf *bp);
+/*
+ * For block device files (bdev.c): the buffer of a block about to
+ * receive the sector-aligned bytes [on, on + n), without reading the
+ * rest of the block when it is not cached; after copying them in, the
+ * caller says so with bmark_written and releases it with bdwrite or
+ * bwrite.  Such a buffer lacks B_DONE until all of it is written; the
+ * cache writes out just the sectors it holds, and reads the rest in
+ * before any other use.
+ */
+int	bget_overwrite(uint64_t dev, int64_t blkno, size_t size, size_t on,
+	    size_t n, struct buf **bpp);
+void	bmark_written(struct buf *bp, size_t on, size_t n);
 void	brelse(struct buf *bp);
 /* Write every dirty buffer of dev (all devices: NODEV), then d_sync;
  * the first error, if any. */
