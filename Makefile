@@ -35,15 +35,17 @@ RUMPUSER_SRC := $(wildcard rumpuser/*.c)
 RUMP_SRC     := $(wildcard kern/*.c)
 RUMPVFS_SRC  := $(wildcard vfs/*.c)
 TMPFS_SRC    := $(wildcard fs/tmpfs/*.c)
+FFS_SRC      := $(wildcard fs/ffs/*.c)
 SYSPROXY_SRC := $(wildcard sysproxy/*.c)
 CLIENT_SRC   := $(wildcard client/*.c)
 
 LIBS := $(LIB)/librumpuser.so $(LIB)/librump.so $(LIB)/librumpvfs.so \
-        $(LIB)/librumpfs_tmpfs.so \
+        $(LIB)/librumpfs_tmpfs.so $(LIB)/librumpfs_ffs.so \
         $(if $(SYSPROXY_SRC),$(LIB)/librumpkern_sysproxy.so) \
         $(if $(CLIENT_SRC),$(LIB)/librumpclient.so)
 # What make install copies: real libraries, linker scripts, link objects.
 INSTALL_LIBS := $(LIBS) $(LIB)/librumpvfs.so.0 $(LIB)/librumpfs_tmpfs.so.0 \
+        $(LIB)/librumpfs_ffs.so.0 $(LIB)/librumpfs_ffs_link.o \
         $(LIB)/librumpvfs_link.o $(LIB)/librumpfs_tmpfs_link.o \
         $(if $(CLIENT_SRC),$(LIB)/librumpclient.so.0)
 
@@ -75,6 +77,9 @@ $(LIB)/librumpvfs.so.0: $(call objs,$(RUMPVFS_SRC)) $(LIB)/librump.so
 $(LIB)/librumpfs_tmpfs.so.0: $(call objs,$(TMPFS_SRC)) $(LIB)/librumpvfs.so
 	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-rpath,'$$ORIGIN' -Wl,-soname,librumpfs_tmpfs.so.0 -o $@ $(call objs,$(TMPFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
 
+$(LIB)/librumpfs_ffs.so.0: $(call objs,$(FFS_SRC)) $(LIB)/librumpvfs.so
+	$(CC) -shared $(LDFLAGS) -Wl,-z,defs -Wl,-rpath,'$$ORIGIN' -Wl,-soname,librumpfs_ffs.so.0 -o $@ $(call objs,$(FFS_SRC)) -L$(LIB) -lrumpvfs -lrump -lrumpuser
+
 $(LIB)/lib%_link.o:
 	@mkdir -p $(LIB)
 	printf 'extern const int %s_linked;\nstatic const int *const ref __attribute__((used)) = &%s_linked;\n' $* $* | \
@@ -105,7 +110,7 @@ $(LIB)/librumpclient.so: $(LIB)/librumpclient.so.0
 # Programs.  rump_server carries the kernel core and sysproxy only;
 # rump_allserver every component we have.  One source, two link sets.
 SERVER_LIBS    := -L$(LIB) $(RPATH) -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
-ALLSERVER_LIBS := -L$(LIB) $(RPATH) -lrumpfs_tmpfs -lrumpvfs -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
+ALLSERVER_LIBS := -L$(LIB) $(RPATH) -lrumpfs_ffs -lrumpfs_tmpfs -lrumpvfs -lrumpkern_sysproxy -lrump -lrumpuser -ldl -lpthread
 CLIENT_LIBS    := -L$(LIB) $(RPATH) -lrumpclient -lpthread
 SERVER_SRC := $(wildcard server/*.c)
 $(B)/bin/rump_server: $(SERVER_SRC) $(LIBS)
@@ -132,7 +137,7 @@ $(B)/bin/rumpdemo_remote: examples/rumpdemo.c $(LIBS)
 TEST_SRC  := $(wildcard tests/t_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 TEST_LIBS := -L$(LIB) $(RPATH) \
-             -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lpthread
+             -lrumpfs_ffs -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lpthread
 
 $(B)/tests/%: tests/%.c tests/t.h $(call objs,tests/harness.c) $(LIBS)
 	@mkdir -p $(dir $@)
