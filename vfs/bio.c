@@ -23,8 +23,8 @@
  *           (getblk, bread, a write elsewhere in it) first reads the
  *           rest from the device (bc_complete).
  * Every buffer is in the hash from creation to destruction.  Releasing
- * a buffer that holds nothing valid (not B_DONE, or B_INVAL, or a
- * failed read) destroys it.  A write that fails leaves the buffer
+ * a buffer that holds nothing worth keeping (neither B_DONE nor
+ * B_DELWRI, or B_INVAL, or a failed read) destroys it.  A write that fails leaves the buffer
  * DIRTY with B_ERROR: nothing written is ever dropped silently; the
  * next bflush tries again and reports the error.
  *
