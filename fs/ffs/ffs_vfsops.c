@@ -315,6 +315,22 @@ csum_read(struct ffs_mount *fm)
 	return 0;
 }
 
+/* The root must be a directory: a mount whose root cannot be loaded
+ * could not be unmounted either. */
+static int
+root_check(struct ffs_mount *fm)
+{
+	struct ffs_inode *ip;
+	int error;
+
+	if ((error = ffs_inode_load(fm, FFS_ROOTINO, &ip)) != 0)
+		return error;
+	if (ffs_mode_vtype(ip->fi_mode) != VDIR)
+		error = EIO;
+	ffs_inode_free(ip);
+	return error;
+}
+
 static int
 dev_size(uint64_t dev, uint64_t *bytes)
 {
@@ -405,8 +421,8 @@ ffs_mount(struct mount *mp, void *data, size_t *data_len)
 		else if ((sbflags & FFS_FLAGS_DOWAPBL) &&
 		    !(mp->mnt_flag & RUMP_MNT_FORCE))
 			error = EPERM;	/* no journal replay */
-		else
-			error = csum_read(fm);
+		else if ((error = csum_read(fm)) == 0)
+			error = root_check(fm);
 	}
 	if (error != 0) {
 		ffs_mount_free(fm);
