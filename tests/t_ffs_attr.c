@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -164,5 +165,41 @@ TEST(device_busy_while_mounted)
 		return;
 	CHECK_EQ(rump_pub_etfs_remove(KEY) != 0, 1);
 	CHECK_ERR(rump_sys_rmdir(MNT), RUMP_EBUSY);
+	ffs_unmount_image(KEY, MNT);
+}
+
+/* FIFOs (and, when we may make them, device nodes) keep their type
+ * and device number; they hold no blocks. */
+TEST(special_files)
+{
+	char dir[256], p[300], img[300];
+	struct rump_stat st;
+	bool dev;
+
+	snprintf(dir, sizeof(dir), "%s/special", ffs_tmpdir());
+	mkdir(dir, 0755);
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	CHECK_EQ(mkfifo(p, 0640), 0);
+	snprintf(p, sizeof(p), "%s/null", dir);
+	dev = mknod(p, S_IFCHR | 0666, makedev(1, 3)) == 0;
+	snprintf(img, sizeof(img), "%s/special.img", ffs_tmpdir());
+	if (ffs_makefs("-o version=2", "4m", img, dir) != 0 ||
+	    ffs_mount_image(img, KEY, MNT) != 0) {
+		t_fail(__FILE__, __LINE__, "setup");
+		return;
+	}
+	CHECK_OK(rump_sys_lstat(MNT "/fifo", (struct stat *)(void *)&st));
+	CHECK_EQ(st.st_mode & RUMP_S_IFMT, RUMP_S_IFIFO);
+	CHECK_EQ(st.st_blocks, 0);
+	if (dev) {
+		CHECK_OK(rump_sys_lstat(MNT "/null",
+		    (struct stat *)(void *)&st));
+		struct stat h;
+
+		CHECK_EQ(lstat(p, &h), 0);
+		CHECK_EQ(st.st_mode, h.st_mode);
+		CHECK_EQ(st.st_mode & RUMP_S_IFMT, RUMP_S_IFCHR);
+		CHECK_EQ(st.st_rdev, 0x103);	/* NetBSD makedev(1, 3) */
+	}
 	ffs_unmount_image(KEY, MNT);
 }

@@ -413,3 +413,30 @@ TEST(random_flips_ufs1_4k)
 {
 	random_flips("-o version=1,bsize=4096,fsize=512", 0x5151, 200);
 }
+
+/* UFS2 inodes at or beyond cg_initediblk were never initialised: a
+ * root there (or a cg header with a bad magic) fails the mount. */
+TEST(ufs2_uninitialised_inodes)
+{
+	static const struct { off_t off; uint32_t val; } d[] = {
+		{ 120, 0 },		/* cg_initediblk: nothing initialised */
+		{ 120, 0x7fffffff },	/* beyond ipg */
+		{ 4, 0x12345 },		/* cg_magic */
+		{ 12, 1 },		/* cg_cgx */
+	};
+
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		const char *img = image("-o version=2 -B le");
+		struct ffs_sbinfo sb;
+		unsigned char b[4];
+		int fd = open(img, O_RDONLY);
+		int32_t cblkno;
+
+		CHECK_EQ(ffs_read_sbinfo(img, &sb), 0);
+		CHECK(pread(fd, b, 4, 8192 + 12) == 4);
+		close(fd);
+		cblkno = b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24;
+		poke32(img, (off_t)cblkno * sb.fsize + d[i].off, d[i].val);
+		CHECK_ERR(try_mount(img), RUMP_EIO);
+	}
+}

@@ -40,6 +40,7 @@
 #define FFS_LINK_MAX		32767
 #define FFS_FLAGS_UPDATED	0x80
 #define FFS_CG_HEADER_MIN	176	/* sizeof(struct cg) */
+#define FFS_CG_MAGIC		0x00090255
 
 /* The mount, decoded from the superblock. */
 struct ffs_mount {
@@ -56,7 +57,7 @@ struct ffs_mount {
 	int32_t	fm_cgoffset, fm_cgmask;	/* UFS1 cgstart rotation */
 	int32_t	fm_minfree, fm_maxsymlinklen;
 	int64_t	fm_size, fm_dsize, fm_csaddr;
-	int32_t	fm_cssize;
+	int32_t	fm_cssize, fm_cgsize;
 	int64_t	fm_ndir, fm_nbfree, fm_nifree, fm_nffree;
 	uint64_t fm_maxfilesize;
 	uint64_t fm_devsize;		/* bytes */

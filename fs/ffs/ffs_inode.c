@@ -168,6 +168,35 @@ inode_validate(const struct ffs_inode *ip)
 	return 0;
 }
 
+/*
+ * UFS2 initialises inode blocks lazily (spec 8.4): an inode at or
+ * beyond its cylinder group's cg_initediblk was never written and
+ * cannot be in use.  Checks the cg header on the way (magic, index).
+ */
+static int
+inode_inited(struct ffs_mount *fm, uint32_t ino)
+{
+	uint32_t cg = ino / (uint32_t)fm->fm_ipg;
+	const uint8_t *c;
+	struct buf *bp;
+	int32_t inited;
+	int error = 0;
+
+	if (!fm->fm_ufs2)
+		return 0;
+	if (ffs_bread(fm, (int64_t)cg * fm->fm_fpg + fm->fm_cblkno,
+	    (size_t)fm->fm_cgsize, &bp) != 0)
+		return EIO;
+	c = (const uint8_t *)bp->b_data;
+	inited = (int32_t)ffs_get32(fm, c + 120);
+	if (ffs_get32(fm, c + 4) != FFS_CG_MAGIC || ffs_get32(fm, c + 12) != cg ||
+	    inited < 0 || inited > fm->fm_ipg ||
+	    ino % (uint32_t)fm->fm_ipg >= (uint32_t)inited)
+		error = EIO;
+	brelse(bp);
+	return error;
+}
+
 int
 ffs_inode_load(struct ffs_mount *fm, uint32_t ino, struct ffs_inode **ipp)
 {
@@ -180,6 +209,8 @@ ffs_inode_load(struct ffs_mount *fm, uint32_t ino, struct ffs_inode **ipp)
 	if (ino < FFS_ROOTINO ||
 	    (int64_t)ino >= (int64_t)fm->fm_ncg * fm->fm_ipg)
 		return EIO;
+	if ((error = inode_inited(fm, ino)) != 0)
+		return error;
 	if ((ip = kmem_zalloc(sizeof(*ip), KM_SLEEP)) == NULL)
 		return ENOMEM;
 	ip->fi_fm = fm;

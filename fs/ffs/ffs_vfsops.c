@@ -228,6 +228,7 @@ sb_decode(struct ffs_mount *fm, const uint8_t *sb, int64_t loc)
 	fm->fm_nindir = SB32(116);
 	fm->fm_inopb = SB32(120);
 	fm->fm_cssize = SB32(156);
+	fm->fm_cgsize = SB32(160);
 	fm->fm_ipg = SB32(184);
 	fm->fm_fpg = SB32(188);
 	fm->fm_maxsymlinklen = SB32(1320);
