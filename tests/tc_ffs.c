@@ -1,0 +1,154 @@
+/*
+ * tc_ffs.c: FFS through a server, as the manual page's example uses
+ * it: rump_allserver -d key=/dev/ffsimg,hostpath=<makefs image>, and a
+ * librumpclient program that mounts it read-only.  The ufs_args fspec
+ * pointer then lives in the client's memory, so the server fetches
+ * the device path across the socket (copyinstr).
+ */
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rump/rumpclient.h>
+
+#include "t.h"
+
+#define MAKEFS	"/usr/sbin/makefs"
+
+static char tmpdir[64] = "/tmp/tc_ffs.XXXXXX";
+static char sockpath[100], image[128];
+static pid_t srvpid;
+
+static uint8_t
+pat(size_t i)
+{
+	return (uint8_t)((i * 31 + (i >> 9)) % 253);
+}
+
+static int
+make_image(void)
+{
+	char tree[128], p[200], cmd[512];
+	size_t size = 300000;
+	char *buf = malloc(size);
+	int fd;
+
+	snprintf(tree, sizeof(tree), "%s/tree", tmpdir);
+	mkdir(tree, 0755);
+	snprintf(p, sizeof(p), "%s/data", tree);
+	for (size_t i = 0; i < size; i++)
+		buf[i] = (char)pat(i);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd == -1 || write(fd, buf, size) != (ssize_t)size)
+		return -1;
+	close(fd);
+	free(buf);
+	snprintf(p, sizeof(p), "%s/sub", tree);
+	mkdir(p, 0755);
+	snprintf(image, sizeof(image), "%s/ffs.img", tmpdir);
+	snprintf(cmd, sizeof(cmd), MAKEFS " -t ffs -s 4m -o version=2 '%s' "
+	    "'%s' >/dev/null 2>&1", image, tree);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static bool
+accepting(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), ok;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
+	ok = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(s);
+	return ok;
+}
+
+static void
+cleanup(void)
+{
+	char cmd[128];
+
+	if (srvpid > 0) {
+		kill(srvpid, SIGKILL);
+		waitpid(srvpid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "tc_ffs: cannot remove %s\n", tmpdir);
+}
+
+int
+t_boot(void)
+{
+	char exe[PATH_MAX], server[PATH_MAX + 32], drive[300], url[160];
+	struct timespec ms = { 0, 1000000 };
+	ssize_t n;
+
+	if (mkdtemp(tmpdir) == NULL)
+		return errno;
+	atexit(cleanup);
+	if (make_image() != 0) {
+		fprintf(stderr, "tc_ffs: makefs failed\n");
+		return 1;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	snprintf(server, sizeof(server), "%s/bin/rump_allserver",
+	    dirname(dirname(exe)));
+	snprintf(sockpath, sizeof(sockpath), "%s/sock", tmpdir);
+	snprintf(url, sizeof(url), "unix://%s", sockpath);
+	snprintf(drive, sizeof(drive), "key=/dev/ffsimg,hostpath=%s,size=host",
+	    image);
+	if ((srvpid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execl(server, "rump_allserver", "-d", drive, url, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 10000 && !accepting(); i++)
+		nanosleep(&ms, NULL);
+	setenv("RUMP_SERVER", url, 1);
+	if (rumpclient_init() != 0)
+		return errno;
+	return 0;
+}
+
+TEST(mount_and_read_remotely)
+{
+	struct rump_ufs_args args = { .fspec = (char *)"/dev/ffsimg" };
+	struct rump_stat st;
+	static char buf[300001];
+	int fd;
+	long n, total = 0;
+
+	rump_sys_mkdir("/mnt_ffs", 0755);
+	CHECK_ERR(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt_ffs", 0, &args,
+	    sizeof(args)), RUMP_EROFS);
+	CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt_ffs", RUMP_MNT_RDONLY,
+	    &args, sizeof(args)));
+	CHECK_OK(rump_sys_stat("/mnt_ffs/data", (struct stat *)(void *)&st));
+	CHECK_EQ(st.st_size, 300000);
+	CHECK_OK(fd = rump_sys_open("/mnt_ffs/data", RUMP_O_RDONLY, 0));
+	while ((n = rump_sys_read(fd, buf + total, sizeof(buf) - (size_t)total))
+	    > 0)
+		total += n;
+	CHECK_EQ(total, 300000);
+	for (long i = 0; i < total; i++)
+		if ((uint8_t)buf[i] != pat((size_t)i)) {
+			t_fail(__FILE__, __LINE__, "byte %ld differs", i);
+			break;
+		}
+	rump_sys_close(fd);
+	CHECK_OK(rump_sys_stat("/mnt_ffs/sub", (struct stat *)(void *)&st));
+	CHECK_EQ(st.st_mode & RUMP_S_IFMT, RUMP_S_IFDIR);
+	CHECK_OK(rump_sys_unmount("/mnt_ffs", 0));
+}
