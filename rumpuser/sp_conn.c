@@ -121,31 +121,88 @@ conn_fail_waiters_locked(struct sp_conn *c)
 }
 
 /*
- * RUNNING or NEW -> DYING: fail the copies in flight, stop sending,
- * cancel the process's sleeps.  Calls end on their own; the last
- * reference releases the process.
+ * RUNNING or NEW -> DYING: sends stop, the copies in flight fail.
+ * Nothing here enters the kernel: cancelling the process's sleeps is
+ * the reaper's job (reap_queue), when the poll thread lets go.
  */
 void
 conn_kill(struct sp_conn *c)
 {
-	void *proc;
-	bool was;
-
 	/* sends stop first: a call woken below must not answer */
 	pthread_mutex_lock(&c->c_sendlock);
 	conn_break_locked(c);
 	pthread_mutex_unlock(&c->c_sendlock);
 
 	pthread_mutex_lock(&c->c_lock);
-	was = c->c_state == SPC_DYING;
 	c->c_state = SPC_DYING;
-	proc = c->c_proc;
 	conn_fail_waiters_locked(c);
 	pthread_cond_broadcast(&c->c_cv);
 	pthread_mutex_unlock(&c->c_lock);
+}
 
-	if (!was && proc != NULL)
+/*
+ * The reaper: a thread of its own that cancels a dropped connection's
+ * process and drops the poll table's reference (which may release the
+ * process).  Both may wait on kernel locks, and neither may make the
+ * poll thread wait, nor depend on a free worker (all of them may be
+ * sleeping in calls of the very client that went away).
+ * rp_lock guards the queue and rp_started.
+ */
+static pthread_mutex_t rp_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t rp_cv = PTHREAD_COND_INITIALIZER;
+static struct sp_conn *rp_head, **rp_tail = &rp_head;	/* rp_lock */
+static bool rp_started;					/* rp_lock */
+
+static void
+reap(struct sp_conn *c)
+{
+	void *proc;
+
+	pthread_mutex_lock(&c->c_lock);
+	proc = c->c_proc;
+	pthread_mutex_unlock(&c->c_lock);
+	if (proc != NULL)
 		c->c_hyp->hyp_cancelproc(proc);
+	conn_rele(c);
+}
+
+static void *
+reaper(void *arg)
+{
+	struct sp_conn *c;
+
+	(void)arg;
+	pthread_mutex_lock(&rp_lock);
+	for (;;) {
+		while ((c = rp_head) == NULL)
+			pthread_cond_wait(&rp_cv, &rp_lock);
+		if ((rp_head = c->c_reapnext) == NULL)
+			rp_tail = &rp_head;
+		pthread_mutex_unlock(&rp_lock);
+		reap(c);
+		pthread_mutex_lock(&rp_lock);
+	}
+	return NULL;
+}
+
+/* Hand a killed connection and one reference to the reaper. */
+void
+reap_queue(struct sp_conn *c)
+{
+	pthread_mutex_lock(&rp_lock);
+	if (!rp_started && rumpuser_thread_create(reaper, NULL,
+	    "rump_spreaper", false, NULL) == 0)
+		rp_started = true;
+	if (!rp_started) {
+		pthread_mutex_unlock(&rp_lock);
+		reap(c);		/* no thread to be had: here, then */
+		return;
+	}
+	c->c_reapnext = NULL;
+	*rp_tail = c;
+	rp_tail = &c->c_reapnext;
+	pthread_cond_signal(&rp_cv);
+	pthread_mutex_unlock(&rp_lock);
 }
 
 /* ------------------------------------------------------- output queue */

@@ -87,11 +87,11 @@ struct sp_wait {
  *            hands to the waiting worker (c_waiters).
  *   DYING    EOF, read error, a bad length, a protocol error that
  *            ends the connection, or an unanswerable send.  Waiters
- *            are woken (their copies fail with EFAULT), sends fail,
- *            the process is cancelled; the poll thread forgets the
- *            connection.  When the last reference goes (the poll
- *            table's and one per work item), the process is released
- *            and the socket closed.
+ *            are woken (their copies fail with EFAULT), sends fail;
+ *            the poll thread forgets the connection and the reaper
+ *            cancels the process's sleeps.  When the last reference
+ *            goes (the poll table's and one per work item), the
+ *            process is released and the socket closed.
  *   NEW -> DYING directly when the handshake is refused.
  *
  * Locks: c_lock guards c_state, c_inexec, c_refs, c_nwork, c_nextreq,
@@ -131,6 +131,7 @@ struct sp_conn {
 	bool	c_closing;		/* poll thread: flush, then drop */
 	_Atomic bool c_hold;		/* a worker does the handshake: the
 					 * poll thread reads nothing */
+	struct sp_conn *c_reapnext;	/* on the reaper's queue */
 };
 
 /* A listener and its poll thread. */
@@ -154,6 +155,8 @@ struct sp_conn *conn_alloc(struct sp_server *s, int fd);
 void	conn_hold(struct sp_conn *c);
 void	conn_rele(struct sp_conn *c);
 void	conn_kill(struct sp_conn *c);
+/* The poll thread lets go of a killed connection (and its reference). */
+void	reap_queue(struct sp_conn *c);
 void	conn_fail_waiters_locked(struct sp_conn *c);
 bool	conn_dying(struct sp_conn *c);
 #define SP_SEND_WAIT	0x1	/* wait while the queue is above HIWAT */
@@ -173,8 +176,7 @@ void	conn_deliver(struct sp_conn *c, const struct sp_hdr *h,
 void	server_wake(struct sp_server *s);
 
 /* sp_work.c */
-enum sp_workkind { SPW_SYSCALL, SPW_EXEC, SPW_PREFORK, SPW_HANDSHAKE,
-	SPW_DROP };
+enum sp_workkind { SPW_SYSCALL, SPW_EXEC, SPW_PREFORK, SPW_HANDSHAKE };
 struct sp_work {
 	struct sp_conn *w_conn;		/* holds a reference */
 	enum sp_workkind w_kind;

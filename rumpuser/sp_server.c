@@ -20,11 +20,12 @@
  *               the connection dies; other clients carry on.
  *
  * The poll thread never waits on a client (sends are queued, see
- * sp_conn.c) nor on the kernel: handshakes and the final release of a
- * process go to workers (a release may wait for a vnode lock held by
- * a call that waits for its client's copyin answer, which only this
- * thread can read).  Its one upcall, hyp_cancelproc, takes a process
- * lock briefly.  sp_glock guards the list of servers.
+ * sp_conn.c) nor on the kernel: it makes no upcall at all.  Handshakes
+ * go to workers, and a dropped connection to the reaper (sp_conn.c),
+ * which cancels its calls and releases its process: a release may wait
+ * for a vnode lock held by a call that waits for its client's copyin
+ * answer, which only this thread can read.  sp_glock guards the list
+ * of servers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -206,18 +207,16 @@ conn_input(struct sp_conn *c)
 
 /* ----------------------------------------------------- the poll loop */
 
-/* Forget a connection.  Its last reference may release its process,
- * which can wait on kernel locks: a worker drops the poll table's. */
+/* Forget a connection; the reaper cancels its process's calls and
+ * drops the poll table's reference. */
 static void
 conn_drop(struct sp_server *s, int slot)
 {
 	struct sp_conn *c = s->s_conns[slot];
-	struct sp_hdr h = { .class = SP_REQ };
 
 	s->s_conns[slot] = NULL;
 	conn_kill(c);
-	if (work_dispatch(c, SPW_DROP, &h, NULL, 0) != 0)
-		conn_rele(c);		/* no worker at all: do it here */
+	reap_queue(c);
 }
 
 static void

@@ -1,7 +1,7 @@
 /*
  * sp_work.c: the sysproxy worker pool, and what the workers do:
- * system calls, the GUEST/FORK/EXEC handshakes, prefork, and the last
- * release of a connection (all kernel work that may wait).
+ * system calls, the GUEST/FORK/EXEC handshakes and prefork (all kernel
+ * work that may wait).
  *
  * The poll thread queues one work item per request (work_dispatch);
  * every queued item is promised a worker at once, either an idle one
@@ -242,9 +242,6 @@ work_run(struct sp_work *w)
 		break;
 	case SPW_HANDSHAKE:
 		work_handshake(w);
-		break;
-	case SPW_DROP:			/* the poll table's reference */
-		conn_rele(c);
 		break;
 	}
 	wk_current = NULL;

@@ -32,16 +32,17 @@ static pthread_mutex_t mk_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t mk_cv = PTHREAD_COND_INITIALIZER;
 static int gate;			/* mk_lock: 405 may return */
 static int nextpid = 100;		/* mk_lock */
-static char events[64][48];		/* mk_lock: what happened, in order */
+static char events[1024][48];		/* mk_lock: what happened, in order */
 static int nevents;			/* mk_lock */
 static _Atomic int fail_newproc, fail_forkproc, release_violation;
+static _Atomic int slow_cancel;		/* ms that m_cancelproc takes */
 static int last_error;			/* mk_lock: of the last 402/403/404 */
 
 static void
 ev(const char *fmt, int a, const char *s)
 {
 	pthread_mutex_lock(&mk_lock);
-	if (nevents < 64)
+	if (nevents < 1024)
 		snprintf(events[nevents++], sizeof(events[0]), fmt, a, s);
 	pthread_mutex_unlock(&mk_lock);
 }
@@ -154,6 +155,8 @@ m_cancelproc(void *proc)
 	struct mproc *p = proc;
 
 	ev("cancel %d", p->pid, "");	/* before anyone can wake */
+	if (atomic_load(&slow_cancel) > 0)
+		usleep((useconds_t)atomic_load(&slow_cancel) * 1000);
 	atomic_store(&p->cancelled, 1);
 	pthread_mutex_lock(&mk_lock);
 	pthread_cond_broadcast(&mk_cv);
@@ -817,6 +820,58 @@ TEST(forkproc_failure_rfork_failed)
 	atomic_store(&fail_forkproc, 0);
 	tc_close(&c);
 	tc_close(&p);
+}
+
+/* The poll thread makes no upcall: a cancel that takes long (a
+ * process lock held elsewhere) delays nobody's banner or calls. */
+TEST(slow_cancel_does_not_stall_server)
+{
+	char buf[128];
+	struct tc t, u;
+	int fd;
+	double t0;
+	struct timespec ts;
+
+	serve();
+	CHECK_EQ(tc_open(&u, "bystander"), 0);
+	atomic_store(&slow_cancel, 1000);
+	CHECK_EQ(tc_open(&t, "slowbye"), 0);
+	tc_close(&t);
+	usleep(20000);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	fd = tc_connect_path(tc_path);
+	CHECK_EQ(tc_banner(fd, buf, sizeof(buf)), 32);
+	CHECK_EQ(tc_getpid(&u), u.pid);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	CHECK((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0 < 0.5);
+	close(fd);
+	tc_close(&u);
+	usleep(1100000);
+	atomic_store(&slow_cancel, 0);
+}
+
+/* A client whose calls occupy every worker, then goes: its calls are
+ * still cancelled and its process released (the reaper does not need
+ * a worker). */
+TEST(disconnect_with_every_worker_busy)
+{
+	uint64_t a[1] = { 0 };
+	char e[48];
+	int i;
+	struct tc t;
+
+	serve();
+	ev_clear();
+	gate_set(0);
+	CHECK_EQ(tc_open(&t, "hog"), 0);
+	for (i = 0; i < 140; i++)
+		tc_start(&t, 405, a, 1);
+	usleep(100000);
+	tc_close(&t);
+	snprintf(e, sizeof(e), "release %d", t.pid);
+	CHECK(ev_wait(e) >= 0);
+	CHECK_EQ(atomic_load(&release_violation), 0);
 }
 
 /* More calls in flight than workers: the rest wait their turn, and
