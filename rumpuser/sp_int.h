@@ -84,7 +84,10 @@ struct sp_wait {
  *            reads nothing more from the client (c_hold).
  *   RUNNING  requests go to workers; many may be in flight; copy
  *            requests are answered by RESP frames the poll thread
- *            hands to the waiting worker (c_waiters).
+ *            hands to the waiting worker (c_waiters).  An EXEC sets
+ *            c_inexec (poll thread): calls then get EBUSY and copies
+ *            fail at once, while a worker cancels the old image's
+ *            calls, waits for them, renames the process and clears it.
  *   DYING    EOF, read error, a bad length, a protocol error that
  *            ends the connection, or an unanswerable send.  Waiters
  *            are woken (their copies fail with EFAULT), sends fail;
