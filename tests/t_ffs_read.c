@@ -295,3 +295,95 @@ TEST(fspec_not_blk)
 	rump_pub_etfs_remove("/dev/ffsnofs");
 	unlink(host);
 }
+
+static void
+put64(int fd, off_t off, uint64_t v)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	if (pwrite(fd, b, 8, off) != 8)
+		t_fail(__FILE__, __LINE__, "pwrite");
+}
+
+/*
+ * Triple indirect blocks, which no makefs image of a sensible size
+ * reaches: a UFS2 image with 4 KiB blocks and fragments (NINDIR 512)
+ * whose file gets a hand-made chain ib[2] -> B1 -> B2 -> B3 -> D for
+ * logical block 12 + 512 + 512^2 + 5, in free blocks of the last cg.
+ * Everything between is holes and reads as zeros.
+ */
+TEST(triple_indirect_crafted)
+{
+	char dir[256], p[300], img[300];
+	struct ffs_sbinfo sb = { 0 };
+	struct rump_stat st;
+	const int64_t lbn = 12 + 512 + 512 * 512 + 5;
+	uint8_t blk[4096], got[4096];
+	int64_t base, ino;
+	int32_t dblkno = 0;
+	off_t ioff;
+	int fd, rfd;
+
+	snprintf(dir, sizeof(dir), "%s/tri", ffs_tmpdir());
+	mkdir(dir, 0755);
+	snprintf(p, sizeof(p), "%s/f", dir);
+	CHECK_EQ(ffs_host_file(p, 1, 5), 0);
+	snprintf(img, sizeof(img), "%s/tri.img", ffs_tmpdir());
+	if (ffs_makefs("-o version=2,bsize=4096,fsize=4096", "16m", img,
+	    dir) != 0 || ffs_mount_image(img, "/dev/ffstri", "/mnt_tri") != 0) {
+		t_fail(__FILE__, __LINE__, "setup");
+		return;
+	}
+	CHECK_OK(rump_sys_stat("/mnt_tri/f", (struct stat *)(void *)&st));
+	ino = (int64_t)st.st_ino;
+	ffs_unmount_image("/dev/ffstri", "/mnt_tri");
+
+	CHECK_EQ(ffs_read_sbinfo(img, &sb), 0);
+	fd = open(img, O_RDWR);
+	{
+		uint8_t b[4];
+
+		CHECK(pread(fd, b, 4, 8192 + 20) == 4);
+		dblkno = b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24;
+	}
+	base = (int64_t)(sb.ncg - 1) * sb.fpg + dblkno + 64;
+	CHECK(base + 4 < 16 * 1024 * 1024 / 4096);
+	ioff = (off_t)(((ino / sb.ipg) * sb.fpg + sb.iblkno +
+	    (ino % sb.ipg) / sb.inopb) * 4096 + (ino % sb.inopb) * 256);
+	memset(blk, 0, sizeof(blk));
+	for (int i = 0; i < 3; i++) {		/* B1, B2, B3 */
+		if (pwrite(fd, blk, 4096, (base + i) * 4096) != 4096)
+			t_fail(__FILE__, __LINE__, "pwrite");
+	}
+	put64(fd, (base + 0) * 4096 + 0, (uint64_t)base + 1);
+	put64(fd, (base + 1) * 4096 + 0, (uint64_t)base + 2);
+	put64(fd, (base + 2) * 4096 + 5 * 8, (uint64_t)base + 3);
+	for (int i = 0; i < 4096; i++)
+		blk[i] = (uint8_t)(i * 13 + 1);
+	if (pwrite(fd, blk, 4096, (base + 3) * 4096) != 4096)
+		t_fail(__FILE__, __LINE__, "pwrite");
+	put64(fd, ioff + 16, (uint64_t)(lbn + 1) * 4096);	/* di_size */
+	put64(fd, ioff + 24, 8 + 4 * 8);			/* di_blocks */
+	put64(fd, ioff + 208 + 16, (uint64_t)base);		/* di_ib[2] */
+	close(fd);
+
+	if (ffs_mount_image(img, "/dev/ffstri", "/mnt_tri") != 0) {
+		t_fail(__FILE__, __LINE__, "remount: %d", errno);
+		return;
+	}
+	CHECK_OK(rfd = rump_sys_open("/mnt_tri/f", RUMP_O_RDONLY, 0));
+	CHECK_EQ(rump_sys_pread(rfd, got, 4096, lbn * 4096), 4096);
+	CHECK(memcmp(got, blk, 4096) == 0);
+	memset(blk, 0, sizeof(blk));
+	CHECK_EQ(rump_sys_pread(rfd, got, 4096, (lbn - 1) * 4096), 4096);
+	CHECK(memcmp(got, blk, 4096) == 0);
+	CHECK_EQ(rump_sys_pread(rfd, got, 4096, 13 * 4096), 4096);
+	CHECK(memcmp(got, blk, 4096) == 0);
+	CHECK_EQ(rump_sys_pread(rfd, got, 4096, (lbn + 1) * 4096), 0);
+	CHECK_EQ(rump_sys_pread(rfd, got, 1, 0), 1);
+	CHECK_EQ(got[0], ffs_pat(0, 5));
+	rump_sys_close(rfd);
+	ffs_unmount_image("/dev/ffstri", "/mnt_tri");
+}
