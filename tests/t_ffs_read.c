@@ -387,3 +387,59 @@ TEST(triple_indirect_crafted)
 	rump_sys_close(rfd);
 	ffs_unmount_image("/dev/ffstri", "/mnt_tri");
 }
+
+/* An old-layout (4.4BSD) UFS1 superblock: without FS_FLAGS_UPDATED the
+ * 32-bit size, summary address and totals are the ones that count.
+ * makefs writes both sets equal, so clearing the flag keeps the same
+ * file system. */
+TEST(ufs1_old_superblock_layout)
+{
+	char image[256];
+	int fd, errors;
+	uint8_t flags;
+
+	snprintf(image, sizeof(image), "%s/img_old", ffs_tmpdir());
+	if (ffs_makefs("-o version=1", "40m", image, tree()) != 0) {
+		t_fail(__FILE__, __LINE__, "makefs");
+		return;
+	}
+	fd = open(image, O_RDWR);
+	CHECK(pread(fd, &flags, 1, 8192 + 211) == 1);
+	CHECK_EQ(flags & 0x80, 0x80);
+	flags &= 0x7f;
+	CHECK(pwrite(fd, &flags, 1, 8192 + 211) == 1);
+	/* the 64-bit fields are not looked at */
+	CHECK(pwrite(fd, "\xff\xff\xff\xff\xff\xff\xff\x7f", 8,
+	    8192 + 1080) == 8);
+	close(fd);
+	if (ffs_mount_image(image, "/dev/ffsold", "/mnt_old") != 0) {
+		t_fail(__FILE__, __LINE__, "mount: %d", errno);
+		return;
+	}
+	errors = ffs_compare_tree(tree(), "/mnt_old");
+	CHECK_EQ(errors, 0);
+	ffs_unmount_image("/dev/ffsold", "/mnt_old");
+	unlink(image);
+}
+
+/* A device is mounted once: a second mount of it is EBUSY. */
+TEST(device_mounted_once)
+{
+	char image[256];
+	struct rump_ufs_args args = { .fspec = (char *)"/dev/ffsonce" };
+
+	snprintf(image, sizeof(image), "%s/img_once", ffs_tmpdir());
+	if (ffs_makefs("-o version=2", "40m", image, tree()) != 0 ||
+	    ffs_mount_image(image, "/dev/ffsonce", "/mnt_once") != 0) {
+		t_fail(__FILE__, __LINE__, "setup");
+		return;
+	}
+	rump_sys_mkdir("/mnt_once2", 0755);
+	CHECK_ERR(rump_sys_mount("ffs", "/mnt_once2", RUMP_MNT_RDONLY, &args,
+	    sizeof(args)), RUMP_EBUSY);
+	ffs_unmount_image("/dev/ffsonce", "/mnt_once");
+	/* free again after the unmount */
+	CHECK_OK(ffs_mount_image(image, "/dev/ffsonce", "/mnt_once2"));
+	ffs_unmount_image("/dev/ffsonce", "/mnt_once2");
+	unlink(image);
+}

@@ -61,6 +61,7 @@ struct ffs_mount {
 	int64_t	fm_ndir, fm_nbfree, fm_nifree, fm_nffree;
 	uint64_t fm_maxfilesize;
 	uint64_t fm_devsize;		/* bytes */
+	struct ffs_mount *fm_next;	/* ffs_mounts_lock */
 };
 #define VFS_TO_FFS(mp)	((struct ffs_mount *)(mp)->mnt_data)
 

@@ -20,6 +20,43 @@
 
 static const int64_t sblock_probes[] = { 65536, 8192, 0, 262144 };
 
+/* Every ffs mount, so that a device is mounted once (EBUSY). */
+static kmutex_t ffs_mounts_lock;
+static struct ffs_mount *ffs_mounts;	/* ffs_mounts_lock */
+
+/* Claim fm->fm_dev for fm; EBUSY if another mount has it. */
+static int
+dev_claim(struct ffs_mount *fm)
+{
+	struct ffs_mount *o;
+	int error = 0;
+
+	mutex_enter(&ffs_mounts_lock);
+	for (o = ffs_mounts; o != NULL; o = o->fm_next)
+		if (o->fm_dev == fm->fm_dev)
+			error = EBUSY;
+	if (error == 0) {
+		fm->fm_next = ffs_mounts;
+		ffs_mounts = fm;
+	}
+	mutex_exit(&ffs_mounts_lock);
+	return error;
+}
+
+static void
+dev_unclaim(struct ffs_mount *fm)
+{
+	struct ffs_mount **pp;
+
+	mutex_enter(&ffs_mounts_lock);
+	for (pp = &ffs_mounts; *pp != NULL; pp = &(*pp)->fm_next)
+		if (*pp == fm) {
+			*pp = fm->fm_next;
+			break;
+		}
+	mutex_exit(&ffs_mounts_lock);
+}
+
 uint16_t
 ffs_get16(const struct ffs_mount *fm, const void *p)
 {
@@ -374,6 +411,7 @@ devvp_open(const struct rump_ufs_args *args, struct vnode **vpp)
 static void
 ffs_mount_free(struct ffs_mount *fm)
 {
+	dev_unclaim(fm);
 	bdev_close(fm->fm_dev, FREAD);
 	vrele(fm->fm_devvp);
 	kmem_free(fm, sizeof(*fm));
@@ -413,6 +451,10 @@ ffs_mount(struct mount *mp, void *data, size_t *data_len)
 	fm->fm_mp = mp;
 	fm->fm_devvp = devvp;
 	fm->fm_dev = devvp->v_rdev;
+	if ((error = dev_claim(fm)) != 0) {
+		ffs_mount_free(fm);
+		return error;
+	}
 	if ((error = dev_size(fm->fm_dev, &fm->fm_devsize)) == 0 &&
 	    (error = sb_find(fm, &sbflags)) == 0) {
 		sbflags &= ~FFS_FLAGS_INTERNAL;
@@ -519,6 +561,7 @@ static struct vfsops ffs_vfsops = {
 static int
 ffs_modinit(void)
 {
+	mutex_init(&ffs_mounts_lock);
 	return vfs_register(&ffs_vfsops);
 }
 
