@@ -440,3 +440,36 @@ TEST(ufs2_uninitialised_inodes)
 		CHECK_ERR(try_mount(img), RUMP_EIO);
 	}
 }
+
+/* A directory entry naming the directory itself (a loop): lookups
+ * through it terminate and nothing deadlocks. */
+TEST(entry_pointing_to_its_directory)
+{
+	const char *img = image("-o version=2 -B le");
+	struct ffs_sbinfo sb;
+	struct rump_stat st, r;
+	uint8_t ib[8], e[8];
+	int64_t db0 = 0;
+	int fd;
+	char name[256], path[1024];
+
+	CHECK_EQ(ffs_read_sbinfo(img, &sb), 0);
+	fd = open(img, O_RDONLY);
+	CHECK(pread(fd, ib, 8, inode_off(&sb, 2) + 112) == 8);
+	for (int k = 7; k >= 0; k--)
+		db0 = db0 << 8 | ib[k];
+	/* the third entry of the root, after "." and ".." */
+	CHECK(pread(fd, e, 8, db0 * sb.fsize + 24) == 8);
+	CHECK(pread(fd, name, e[7], db0 * sb.fsize + 32) == e[7]);
+	name[e[7]] = '\0';
+	close(fd);
+	poke32(img, db0 * sb.fsize + 24, 2);
+	poke(img, db0 * sb.fsize + 30, "\4", 1);	/* DT_DIR */
+	CHECK_OK(try_mount(img));
+	CHECK_OK(rump_sys_stat(MNT, (struct stat *)(void *)&r));
+	snprintf(path, sizeof(path), MNT "/%s/%s/%s", name, name, name);
+	CHECK_OK(rump_sys_stat(path, (struct stat *)(void *)&st));
+	CHECK_EQ(st.st_ino, r.st_ino);
+	ffs_walk(MNT, 0);
+	done();
+}
