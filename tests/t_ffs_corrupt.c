@@ -182,6 +182,11 @@ TEST(superblock_fields)
 		{ "size beyond the device", 8192 + 1080, 0x7fffffff },
 		{ "sblockloc", 8192 + 1000, 65536 },
 		{ "unknown fs_flags", 8192 + 1312, 0x1000 },
+		{ "iblkno far negative", 8192 + 16, 0x80000020 },
+		{ "ncg * 16 overflowing", 8192 + 44, 0x10000001 },
+		{ "cs_nbfree", 8192 + 1016 + 4, 0x10000000 },
+		{ "cs_nffree", 8192 + 1032 + 4, 0x80000000 },
+		{ "cs_nifree", 8192 + 1024, 0x7fffffff },
 	};
 
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {

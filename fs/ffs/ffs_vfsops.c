@@ -188,14 +188,15 @@ static bool
 sb_valid_layout(const struct ffs_mount *fm)
 {
 	int64_t inopf = fm->fm_inopb >> fm->fm_fragshift;
-	int64_t csfrags = (fm->fm_cssize + fm->fm_fsize - 1) >> fm->fm_fshift;
+	int64_t csfrags = ((int64_t)fm->fm_cssize + fm->fm_fsize - 1) >>
+	    fm->fm_fshift;
 
 	if (fm->fm_ncg != (fm->fm_size + fm->fm_fpg - 1) / fm->fm_fpg)
 		return false;
 	if (fm->fm_nindir != fm->fm_bsize / (fm->fm_ufs2 ? 8 : 4))
 		return false;
 	if (inopf <= 0 || fm->fm_ipg % fm->fm_inopb != 0 ||
-	    fm->fm_dblkno - fm->fm_iblkno != fm->fm_ipg / inopf)
+	    (int64_t)fm->fm_dblkno - fm->fm_iblkno != fm->fm_ipg / inopf)
 		return false;
 	if (!(0 <= fm->fm_sblkno && fm->fm_sblkno < fm->fm_cblkno &&
 	    fm->fm_cblkno < fm->fm_iblkno && fm->fm_iblkno < fm->fm_dblkno &&
@@ -206,7 +207,7 @@ sb_valid_layout(const struct ffs_mount *fm)
 	if (fm->fm_csaddr <= 0 || fm->fm_csaddr + csfrags > fm->fm_fpg ||
 	    fm->fm_csaddr + csfrags > fm->fm_size)
 		return false;
-	if (fm->fm_cssize < fm->fm_ncg * 16)
+	if (fm->fm_cssize < (int64_t)fm->fm_ncg * 16)
 		return false;
 	if ((int64_t)fm->fm_ncg * fm->fm_ipg >= ((int64_t)1 << 31))
 		return false;
@@ -347,8 +348,13 @@ csum_read(struct ffs_mount *fm)
 		left -= (int64_t)n;
 		frag += (int64_t)n >> fm->fm_fshift;
 	}
+	/* the totals statvfs reports must fit the file system */
 	if (fm->fm_ndir < 0 || fm->fm_nbfree < 0 || fm->fm_nifree < 0 ||
-	    fm->fm_nffree < 0)
+	    fm->fm_nffree < 0 ||
+	    fm->fm_ndir > (int64_t)fm->fm_ncg * fm->fm_ipg ||
+	    fm->fm_nifree > (int64_t)fm->fm_ncg * fm->fm_ipg ||
+	    fm->fm_nbfree > fm->fm_size / fm->fm_frag ||
+	    fm->fm_nffree > fm->fm_size)
 		return EINVAL;
 	return 0;
 }
