@@ -139,7 +139,7 @@ TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 TEST_LIBS := -L$(LIB) $(RPATH) \
              -lrumpfs_ffs -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lpthread
 
-$(B)/tests/%: tests/%.c tests/t.h $(call objs,tests/harness.c) $(LIBS)
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(call objs,tests/harness.c) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(call objs,tests/harness.c) $(LDFLAGS) $(TEST_LIBS) $(if $(findstring t_sp_,$*),-lrumpkern_sysproxy)
 
@@ -150,7 +150,7 @@ TC_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TC_SRC))
 $(OBJ)/tests/harness_client.o: tests/harness.c tests/t.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DT_CLIENT -c $< -o $@
-$(B)/tests/tc_%: tests/tc_%.c tests/t.h $(OBJ)/tests/harness_client.o $(LIBS) $(PROGS)
+$(B)/tests/tc_%: tests/tc_%.c $(wildcard tests/*.h) $(OBJ)/tests/harness_client.o $(LIBS) $(PROGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DT_CLIENT -o $@ $< $(OBJ)/tests/harness_client.o $(LDFLAGS) $(CLIENT_LIBS)
 
