@@ -37,10 +37,17 @@ const struct vmspace vmspace_local = {
 	.copyinstr = local_copyinstr,
 };
 
+static int copyout_flush(struct lwp *l);
+
 int
 copyin(const void *uaddr, void *kaddr, size_t len)
 {
 	struct proc *p = curproc;
+	int ferr;
+
+	/* data read earlier in this call goes out first */
+	if (curlwp->l_colen > 0 && (ferr = copyout_flush(curlwp)) != 0)
+		return ferr;
 
 	if (len == 0)
 		return 0;
@@ -53,6 +60,11 @@ int
 copyout(const void *kaddr, void *uaddr, size_t len)
 {
 	struct proc *p = curproc;
+	int ferr;
+
+	/* data read earlier in this call goes out first */
+	if (curlwp->l_colen > 0 && (ferr = copyout_flush(curlwp)) != 0)
+		return ferr;
 
 	if (len == 0)
 		return 0;
@@ -65,6 +77,11 @@ int
 copyinstr(const void *uaddr, char *kaddr, size_t len, size_t *done)
 {
 	struct proc *p = curproc;
+	int ferr;
+
+	/* data read earlier in this call goes out first */
+	if (curlwp->l_colen > 0 && (ferr = copyout_flush(curlwp)) != 0)
+		return ferr;
 
 	if (uaddr == NULL)
 		return EFAULT;
@@ -103,9 +120,30 @@ pathbuf_free(char *kpath)
  */
 #define PF_MAX	(1024 * 1024)
 
+/*
+ * The same for data being read: pieces going to consecutive user
+ * addresses gather in the lwp's copyout window and leave in one copy,
+ * when a piece does not follow on, before any other copy of the call,
+ * and at the end of the call (uio_prefetch_reset, before the reply),
+ * so the client sees them in order and before the call returns.
+ */
+static int
+copyout_flush(struct lwp *l)
+{
+	struct proc *p = l->l_proc;
+	size_t len = l->l_colen;
+
+	if (len == 0)
+		return 0;
+	l->l_colen = 0;
+	return p->p_vmspace->copyout(p, l->l_cobuf, l->l_coaddr, len);
+}
+
 void
 uio_prefetch_reset(struct lwp *l)
 {
+	(void)copyout_flush(l);
+	l->l_coaddr = NULL;
 	l->l_pflen = 0;
 	l->l_pfaddr = NULL;
 }
@@ -113,11 +151,52 @@ uio_prefetch_reset(struct lwp *l)
 void
 uio_prefetch_free(struct lwp *l)
 {
+	l->l_colen = 0;		/* the call is over: nobody to tell */
 	if (l->l_pfbuf != NULL)
 		kmem_free(l->l_pfbuf, l->l_pfcap);
-	l->l_pfbuf = NULL;
-	l->l_pfcap = 0;
+	if (l->l_cobuf != NULL)
+		kmem_free(l->l_cobuf, l->l_cocap);
+	l->l_pfbuf = l->l_cobuf = NULL;
+	l->l_pfcap = l->l_cocap = 0;
 	uio_prefetch_reset(l);
+}
+
+/* Send cnt bytes of cp to user address uaddr (inside an iovec with
+ * `left` bytes from uaddr on), through the window when it pays. */
+static int
+copyout_window(const char *cp, char *uaddr, size_t cnt, size_t left)
+{
+	struct lwp *l = curlwp;
+	size_t want;
+	int error;
+
+	if (!curproc->p_vmspace->vm_remote)
+		return copyout(cp, uaddr, cnt);
+	if (l->l_colen > 0 && (uaddr != l->l_coaddr + l->l_colen ||
+	    l->l_colen + cnt > l->l_cocap) &&
+	    (error = copyout_flush(l)) != 0)
+		return error;
+	if (l->l_colen == 0) {
+		if (left <= PAGE_SIZE)
+			return copyout(cp, uaddr, cnt);
+		want = MIN(left, (size_t)PF_MAX);
+		if (kmem_limit() != 0)
+			want = MIN(want, (size_t)(kmem_limit() / 16));
+		if (want < cnt)
+			return copyout(cp, uaddr, cnt);
+		if (l->l_cocap < want) {
+			if (l->l_cobuf != NULL)
+				kmem_free(l->l_cobuf, l->l_cocap);
+			l->l_cocap = 0;
+			if ((l->l_cobuf = kmem_alloc(want, KM_SLEEP)) == NULL)
+				return copyout(cp, uaddr, cnt);
+			l->l_cocap = want;
+		}
+		l->l_coaddr = uaddr;
+	}
+	memcpy(l->l_cobuf + l->l_colen, cp, cnt);
+	l->l_colen += cnt;
+	return 0;
 }
 
 /* Copy cnt bytes at user address uaddr (inside an iovec with `left`
@@ -179,7 +258,8 @@ uiomove(void *kbuf, size_t n, struct uio *uio)
 				memcpy(cp, iov->iov_base, cnt);
 			error = 0;
 		} else if (uio->uio_rw == UIO_READ)
-			error = copyout(cp, iov->iov_base, cnt);
+			error = copyout_window(cp, iov->iov_base, cnt,
+			    iov->iov_len);
 		else
 			error = copyin_window(iov->iov_base, cp, cnt,
 			    iov->iov_len);

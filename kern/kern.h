@@ -225,6 +225,10 @@ struct lwp {
 	char	*l_pfbuf;		/* owner */
 	size_t	l_pfcap, l_pflen;	/* owner */
 	const char *l_pfaddr;		/* owner: user address of l_pfbuf */
+	/* ... and its window of data read, sent in one copyout. */
+	char	*l_cobuf;		/* owner */
+	size_t	l_cocap, l_colen;	/* owner */
+	char	*l_coaddr;		/* owner: user address of l_cobuf */
 };
 #define LW_IMPLICIT	0x01	/* freed when the thread leaves */
 #define LW_RELEASED	0x02	/* freed when no longer current */
