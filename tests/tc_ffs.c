@@ -111,7 +111,9 @@ t_boot(void)
 	    image);
 	if ((srvpid = fork()) == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execl(server, "rump_allserver", "-d", drive, url, (char *)NULL);
+		/* -s: stay our child, so the kill at exit (and PDEATHSIG) reach it */
+		execl(server, "rump_allserver", "-s", "-d", drive, url,
+		    (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 10000 && !accepting(); i++)
