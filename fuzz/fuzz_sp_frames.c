@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rump/rump.h>
@@ -74,6 +75,23 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Before giving up: what this process has open, for the report. */
+static void
+dump_fds(void)
+{
+	char path[64], target[256];
+	ssize_t n;
+	int fd;
+
+	for (fd = 0; fd < 64; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if ((n = readlink(path, target, sizeof(target) - 1)) < 0)
+			continue;
+		target[n] = '\0';
+		fprintf(stderr, "fuzz_sp_frames: fd %d: %s\n", fd, target);
+	}
+}
+
 static int
 connect_server(void)
 {
@@ -90,12 +108,24 @@ connect_server(void)
 	return fd;
 }
 
+/* Readable within ms?  libFuzzer's timer (SIGALRM) interrupts poll:
+ * wait again for what is left. */
 static int
 wait_in(int fd, int ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec t0, t1;
+	int n, left = ms;
 
-	return poll(&pfd, 1, ms) == 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((n = poll(&pfd, 1, left)) < 0 && errno == EINTR) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = ms - (int)((t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return 0;
+	}
+	return n == 1;
 }
 
 static void
@@ -106,6 +136,8 @@ write_all(int fd, const void *buf, size_t len)
 
 	while (len > 0) {
 		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return;		/* the server may hang up first */
 		p += n;
@@ -215,6 +247,7 @@ drain_to_end(int fd)
 		if (!wait_in(fd, END_MS)) {
 			fprintf(stderr, "fuzz_sp_frames: server did not close "
 			    "the connection\n");
+			dump_fds();
 			abort();
 		}
 		if (read(fd, buf, sizeof(buf)) <= 0)
@@ -242,6 +275,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = connect_server();
 	if (!wait_in(fd, END_MS)) {
 		fprintf(stderr, "fuzz_sp_frames: no banner\n");
+		dump_fds();
 		abort();
 	}
 	if (read(fd, banner, sizeof(banner)) <= 0) {
