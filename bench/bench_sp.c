@@ -129,10 +129,14 @@ cl_open(struct cl *c)
 	uint8_t buf[128], hs[24 + 6] = { 0 };
 	struct hdr h = { sizeof(hs), 1, 0, 0, 0 };
 
+	int sz = 4 << 20;
+
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	strcpy(sun.sun_path, path);
 	c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	/* a unix socket's capacity is its sender's buffer */
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	c->reqno = 2;
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
 	    read(c->fd, buf, sizeof(buf)) <= 0)
