@@ -201,12 +201,13 @@ proc_find(pid_t pid)
 	mutex_enter(&proc_lock);
 	if ((p = proc_find_locked(pid)) != NULL) {
 		mutex_enter(&p->p_lock);
-		if (p->p_exiting)
-			p = NULL;
-		else
-			p->p_refcnt++;
-		if (p != NULL)
+		if (p->p_exiting) {
 			mutex_exit(&p->p_lock);
+			p = NULL;
+		} else {
+			p->p_refcnt++;
+			mutex_exit(&p->p_lock);
+		}
 	}
 	mutex_exit(&proc_lock);
 	return p;
