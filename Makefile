@@ -119,11 +119,22 @@ $(B)/bin/rump_server: $(SERVER_SRC) $(LIBS)
 $(B)/bin/rump_allserver: $(SERVER_SRC) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DRUMP_ALLSERVER -o $@ $(SERVER_SRC) $(LDFLAGS) $(ALLSERVER_LIBS)
-$(B)/bin/rump.halt: tools/rump_halt.c $(LIBS)
+# Client tools: each tools/rump_X.c is the program rump.X on librumpclient.
+TOOL_SRC := $(wildcard tools/rump_*.c)
+$(B)/bin/rump.%: tools/rump_%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(CLIENT_LIBS)
 PROGS := $(if $(SERVER_SRC),$(B)/bin/rump_server $(B)/bin/rump_allserver) \
-         $(if $(wildcard tools/rump_halt.c),$(B)/bin/rump.halt)
+         $(patsubst tools/rump_%.c,$(B)/bin/rump.%,$(TOOL_SRC))
+TEST_LIBS := -L$(LIB) $(RPATH) \
+             -lrumpfs_ffs -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lpthread
+
+# Larger parts keep their own rules in mk/NAME.mk (one file per part,
+# so parts can grow without editing this file).  A fragment may add to
+# PROGS (installed into bin/), LIBS, INSTALL_LIBS, EXTRA_ALL (built by
+# make and before the tests) and add prerequisites to install.
+EXTRA_ALL :=
+include $(wildcard mk/*.mk)
 
 # Example programs, linked as a user's program would be.
 $(B)/bin/%: examples/%.c $(LIBS)
@@ -136,10 +147,7 @@ $(B)/bin/rumpdemo_remote: examples/rumpdemo.c $(LIBS)
 # Tests: every tests/t_*.c is a program linked like a user's program.
 TEST_SRC  := $(wildcard tests/t_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
-TEST_LIBS := -L$(LIB) $(RPATH) \
-             -lrumpfs_ffs -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lpthread
-
-$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(call objs,tests/harness.c) $(LIBS)
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(call objs,tests/harness.c) $(LIBS) $(EXTRA_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(call objs,tests/harness.c) $(LDFLAGS) $(TEST_LIBS) $(if $(findstring t_sp_,$*),-lrumpkern_sysproxy)
 
@@ -150,11 +158,14 @@ TC_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TC_SRC))
 $(OBJ)/tests/harness_client.o: tests/harness.c tests/t.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DT_CLIENT -c $< -o $@
-$(B)/tests/tc_%: tests/tc_%.c $(wildcard tests/*.h) $(OBJ)/tests/harness_client.o $(LIBS) $(PROGS)
+$(B)/tests/tc_%: tests/tc_%.c $(wildcard tests/*.h) $(OBJ)/tests/harness_client.o $(LIBS) $(PROGS) $(EXTRA_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DT_CLIENT -o $@ $< $(OBJ)/tests/harness_client.o $(LDFLAGS) $(CLIENT_LIBS)
 
 tests: $(TEST_BINS) $(TC_BINS)
+
+# Fragments' additions (mk/*.mk) are known only from here on.
+all: $(PROGS) $(EXTRA_ALL)
 
 # Fuzz targets (clang's libFuzzer); not part of make test.
 FUZZ_SRC := $(wildcard fuzz/*.c)
@@ -182,13 +193,14 @@ HEADERS := $(wildcard include/rump/*.h)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/rump \
 	    $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man3
+	    $(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(INSTALL_LIBS) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/bin/rumpdemo $(B)/bin/rumpdemo_remote $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	if [ -n "$(CLIENT_SRC)" ]; then ln -sf librumpclient.so.0 $(DESTDIR)$(PREFIX)/lib/librumpclient.so; fi
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/rump/
 	for m in $(wildcard man/*.1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in $(wildcard man/*.3); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
+	for m in $(wildcard man/*.8); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done
 	if [ -f $(DESTDIR)$(PREFIX)/share/man/man1/rump_server.1 ]; then \
 	    ln -sf rump_server.1 $(DESTDIR)$(PREFIX)/share/man/man1/rump_allserver.1; fi
 
