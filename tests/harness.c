@@ -15,6 +15,12 @@ static struct {
 } tests[MAXTESTS];
 static int ntests;
 static int failed_here;		/* failures in the current test */
+
+int
+t_failed(void)
+{
+	return failed_here;
+}
 const char *t_current;
 
 void

@@ -81,6 +81,8 @@ extern const char *t_current;
 } while (0)
 
 /* Helpers. */
+/* Failures so far in the running test (to keep evidence when > 0). */
+int	t_failed(void);
 int	t_write_file(const char *path, const void *buf, size_t len);
 /* Read a whole file (up to cap bytes); returns length or -1. */
 long	t_read_file(const char *path, void *buf, size_t cap);
