@@ -127,6 +127,20 @@ int	rumpuser_dl_open(const char *path, void **handlep);
 void	*rumpuser_dl_sym(void *handle, const char *sym);
 const char *rumpuser_dl_error(void);
 
+/* Module memory (the kernel's linker, kern/kobj.c): anonymous pages,
+ * read-write and zeroed when mapped; protections RUMPUSER_PROT_*. */
+#define RUMPUSER_PROT_READ	0x1
+#define RUMPUSER_PROT_WRITE	0x2
+#define RUMPUSER_PROT_EXEC	0x4
+int	rumpuser_kobj_map(size_t len, void **addrp);
+int	rumpuser_kobj_protect(void *addr, size_t len, int prot);
+void	rumpuser_kobj_unmap(void *addr, size_t len);
+/* The address of an exported symbol of anything loaded; *kernelp says
+ * whether a rump kernel library defines it.  ENOENT if none does. */
+int	rumpuser_kobj_sym(const char *name, void **addrp, bool *kernelp);
+/* The directory holding the kernel's libraries (librumpuser's). */
+int	rumpuser_kobj_libdir(char *buf, size_t len);
+
 /* Random bytes. */
 int	rumpuser_getrandom(void *buf, size_t len, size_t *donep);
 
