@@ -105,6 +105,19 @@ rump_component_register(struct rump_component *rc)
 	}
 }
 
+void
+rump_component_foreach(void (*fn)(const struct rump_component *, void *),
+    void *arg)
+{
+	struct rump_component *rc;
+
+	comp_lock_init();
+	rumpuser_mutex_enter(comp_lock);
+	for (rc = components; rc != NULL; rc = rc->rc_next)
+		fn(rc, arg);
+	rumpuser_mutex_exit(comp_lock);
+}
+
 static int
 components_init(void)
 {

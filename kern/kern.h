@@ -500,6 +500,10 @@ struct rump_component {
 };
 /* Called from ELF constructors; inits at once if already booted. */
 void	rump_component_register(struct rump_component *rc);
+/* Call fn for every registered component (the built-in modules that
+ * modctl lists), under comp_lock: fn must not register any. */
+void	rump_component_foreach(void (*fn)(const struct rump_component *,
+	    void *), void *arg);
 
 /* Called on reboot, in registration order, before exit; each hook
  * looks at howto itself (RB_NOSYNC, RB_DUMP, RB_HALT). */
