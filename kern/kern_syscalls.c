@@ -5,8 +5,9 @@
  * One row per NetBSD system call number this faction serves: the
  * function (kern/sys_kern.h says which file has it) and its count of
  * argument slots.  Numbers missing here answer ENOSYS unless another
- * faction registers them (modctl, 246, is left to the module code).
+ * faction registers them.  modctl (246) is kern/module_sys.c's.
  */
+#include "kern/module.h"
 #include "kern/sys_kern.h"
 
 static const struct syscall_reg kern_syscalls[] = {
@@ -49,6 +50,7 @@ static const struct syscall_reg kern_syscalls[] = {
 	{ 209, sys_poll, 3 },
 	{ 235, sys_timer_create, 3 },
 	{ 236, sys_timer_delete, 1 },
+	{ 246, sys_modctl, 2 },
 	{ 239, sys_timer_getoverrun, 1 },
 	{ 286, sys_getsid, 1 },
 	{ 288, sys_fktrace, 4 },
@@ -86,6 +88,7 @@ kern_syscalls_init(void)
 	kqueue_init();
 	ptimer_init();
 	ktrace_init();
+	module_init();
 	syscall_register(kern_syscalls,
 	    sizeof(kern_syscalls) / sizeof(kern_syscalls[0]));
 	return 0;
