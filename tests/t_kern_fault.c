@@ -34,7 +34,6 @@ TEST(unknown_syscall_enosys)
 	CHECK_EQ(rump_syscall(-1, NULL, 0, rv), RUMP_ENOSYS);
 	CHECK_EQ(rump_syscall(100000, NULL, 0, rv), RUMP_ENOSYS);
 	CHECK_EQ(rv[0], 0);
-	CHECK_ERR(rump_sys_modctl(0, NULL), RUMP_ENOSYS);
 	CHECK_ERR(rump_sys_lio_listio(0, NULL, 0, NULL), RUMP_ENOSYS);
 }
 
