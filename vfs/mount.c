@@ -14,6 +14,7 @@
  * types, every v_mountedhere, mnt_refcnt and mnt_gone.  Lock order:
  * mnt_updating < vnode locks < mountlist_lock < vcache_lock.
  */
+#include "kern/module.h"
 #include "vfs/vfs.h"
 
 static kmutex_t mountlist_lock;
@@ -46,8 +47,28 @@ vfs_register(struct vfsops *vfs)
 	return 0;
 }
 
-struct vfsops *
-vfs_getopsbyname(const char *name)
+int
+vfs_unregister(struct vfsops *vfs)
+{
+	struct vfsops **vp;
+	int error = ENOENT;
+
+	mutex_enter(&mountlist_lock);
+	for (vp = &vfs_list; *vp != NULL; vp = &(*vp)->vfs_next)
+		if (*vp == vfs) {
+			error = vfs->vfs_refcount > 0 ? EBUSY : 0;
+			if (error == 0)
+				*vp = vfs->vfs_next;
+			break;
+		}
+	mutex_exit(&mountlist_lock);
+	return error;
+}
+
+/* Find a type; with hold, count a mount being made (under the lock, so
+ * that a module cannot unregister it in between). */
+static struct vfsops *
+vfs_findops(const char *name, bool hold)
 {
 	struct vfsops *v;
 
@@ -55,8 +76,38 @@ vfs_getopsbyname(const char *name)
 	for (v = vfs_list; v != NULL; v = v->vfs_next)
 		if (strcmp(v->vfs_name, name) == 0)
 			break;
+	if (v != NULL && hold)
+		v->vfs_refcount++;
 	mutex_exit(&mountlist_lock);
 	return v;
+}
+
+/* An unknown type may be a module in the module directory (NetBSD
+ * autoloads file systems the same way); no locks may be held. */
+static struct vfsops *
+vfs_getops(const char *name, bool hold)
+{
+	struct vfsops *v;
+
+	if ((v = vfs_findops(name, hold)) == NULL &&
+	    module_autoload(name, MODULE_CLASS_VFS) == 0)
+		v = vfs_findops(name, hold);
+	return v;
+}
+
+struct vfsops *
+vfs_getopsbyname(const char *name)
+{
+	return vfs_getops(name, false);
+}
+
+static void
+vfs_ops_rele(struct vfsops *v)
+{
+	mutex_enter(&mountlist_lock);
+	KASSERT(v->vfs_refcount > 0);
+	v->vfs_refcount--;
+	mutex_exit(&mountlist_lock);
 }
 
 static void
@@ -258,18 +309,21 @@ vfs_domount(struct vnode *covered, const char *fstype, int flags,
 			return EINVAL;
 		return vfs_update(covered->v_mount, flags, data, data_len);
 	}
-	if ((ops = vfs_getopsbyname(fstype)) == NULL)
+	if ((ops = vfs_getops(fstype, true)) == NULL)
 		return ENODEV;
+	/* the hold on ops is the mount's until it is unmounted */
+	error = ENOTDIR;
 	if (covered->v_type != VDIR)
-		return ENOTDIR;
+		goto fail;
+	error = ENOMEM;
 	if ((mp = mount_alloc(ops, (flags & ~RUMP_MNT_FORCE) |
 	    RUMP_MNT_LOCAL)) == NULL)
-		return ENOMEM;
+		goto fail;
 	error = vfs_getcwd(covered, mp->mnt_onname, sizeof(mp->mnt_onname),
 	    &len);
 	if (error != 0 || (error = ops->vfs_mount(mp, data, data_len)) != 0) {
 		vfs_mount_rele(mp);
-		return error;
+		goto fail;
 	}
 	/*
 	 * Link under the covered directory's lock, which rmdir and rename
@@ -299,6 +353,8 @@ undo:
 	vflush(mp, NULL, true);
 	ops->vfs_unmount(mp, RUMP_MNT_FORCE);
 	vfs_mount_rele(mp);
+fail:
+	vfs_ops_rele(ops);
 	return error;
 }
 
@@ -376,6 +432,7 @@ vfs_dounmount(struct mount *mp, int flags)
 	rw_exit(&mp->mnt_updating);
 	if (covered != NULL)
 		vrele(covered);
+	vfs_ops_rele((struct vfsops *)mp->mnt_op);
 	vfs_mount_rele(mp);
 	return 0;
 }

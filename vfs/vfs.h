@@ -218,10 +218,15 @@ struct vfsops {
 	 * (NetBSD's vfs_min_mount_data); 0: such a call is EINVAL. */
 	size_t	vfs_min_mount_data;
 	struct vfsops *vfs_next;	/* vfs_list_lock */
+	int	vfs_refcount;		/* mountlist_lock: mounts made or
+					   being made (unregister: EBUSY) */
 };
 
 /* --- file system registration (mount.c) ------------------------------- */
 int	vfs_register(struct vfsops *vfs);
+/* EBUSY while mounted, ENOENT if not registered (a module's FINI). */
+int	vfs_unregister(struct vfsops *vfs);
+/* Looks for a kernel module of that name (autoload) when not known. */
 struct vfsops *vfs_getopsbyname(const char *name);
 
 /* --- vnodes (vnode.c) --------------------------------------------------- */
