@@ -1,0 +1,443 @@
+/*
+ * pathmod.c: the calls that change the name space or a file's
+ * attributes by path, and statfs/statvfs/pathconf.  Routing as in
+ * path.c.  A call naming one rump and one host path (rename, link)
+ * fails with EXDEV, as NetBSD's hijack does; mv then copies.
+ * Extended attributes and ACLs on rump objects are "not supported"
+ * (ENOTSUP): the answer that keeps ls, cp -a and Python quiet (§8).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/time.h>
+#include <sys/vfs.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "hijack/hijack.h"
+
+int	lchmod(const char *, mode_t);
+
+static int
+route(int dirfd, const char *path, struct hj_path *hp)
+{
+	if (hj_inside())
+		return 0;
+	if (hj_at(dirfd, path, hp) == -1)
+		return -1;
+	return hp->rump;
+}
+
+/* Both paths of a two-path call: 1 rump, 0 host, -1 error (errno). */
+static int
+route2(int d1, const char *p1, struct hj_path *h1, int d2, const char *p2,
+    struct hj_path *h2)
+{
+	int a, b;
+
+	if (hj_inside())
+		return 0;
+	if ((a = route(d1, p1, h1)) < 0 || (b = route(d2, p2, h2)) < 0)
+		return -1;
+	if (a != b) {
+		errno = EXDEV;
+		return -1;
+	}
+	return a;
+}
+
+/* ------------------------------------------------------------ mkdir etc */
+
+int
+mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	struct hj_path hp;
+	int r;
+
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(mkdirat)(dirfd, path, mode);
+	return r < 0 ? -1 : RCALL(rump_sys_mkdirat(hp.dirfd, hp.p, mode));
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	if (hj_inside())
+		return HOST(mkdir)(path, mode);
+	return mkdirat(AT_FDCWD, path, mode);
+}
+
+int
+mkfifoat(int dirfd, const char *path, mode_t mode)
+{
+	struct hj_path hp;
+	int r;
+
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(mkfifoat)(dirfd, path, mode);
+	return r < 0 ? -1 : RCALL(rump_sys_mkfifoat(hp.dirfd, hp.p, mode));
+}
+
+int
+mkfifo(const char *path, mode_t mode)
+{
+	if (hj_inside())
+		return HOST(mkfifo)(path, mode);
+	return mkfifoat(AT_FDCWD, path, mode);
+}
+
+int
+unlinkat(int dirfd, const char *path, int flags)
+{
+	struct hj_path hp;
+	int r, nb;
+
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(unlinkat)(dirfd, path, flags);
+	if (r < 0 || (nb = xlate_atflags(flags, AT_REMOVEDIR)) == -1)
+		return -1;
+	return RCALL(rump_sys_unlinkat(hp.dirfd, hp.p, nb));
+}
+
+int
+unlink(const char *path)
+{
+	if (hj_inside())
+		return HOST(unlink)(path);
+	return unlinkat(AT_FDCWD, path, 0);
+}
+
+int
+rmdir(const char *path)
+{
+	if (hj_inside())
+		return HOST(rmdir)(path);
+	return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
+}
+
+int
+remove(const char *path)
+{
+	struct stat st;
+
+	if (hj_inside())
+		return HOST(remove)(path);
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return rmdir(path);
+	return unlink(path);
+}
+
+/* --------------------------------------------------------- rename, link */
+
+int
+renameat(int d1, const char *p1, int d2, const char *p2)
+{
+	struct hj_path h1, h2;
+	int r;
+
+	if ((r = route2(d1, p1, &h1, d2, p2, &h2)) == 0)
+		return HOST(renameat)(d1, p1, d2, p2);
+	if (r < 0)
+		return -1;
+	return RCALL(rump_sys_renameat(h1.dirfd, h1.p, h2.dirfd, h2.p));
+}
+
+/* RENAME_NOREPLACE is emulated (a check, then the rename); the other
+ * renameat2 flags have no NetBSD counterpart. */
+int
+renameat2(int d1, const char *p1, int d2, const char *p2, unsigned flags)
+{
+	struct hj_path h1, h2;
+	struct rump_stat ns;
+	int r, saved = errno;
+
+	if ((r = route2(d1, p1, &h1, d2, p2, &h2)) == 0)
+		return HOST(renameat2)(d1, p1, d2, p2, flags);
+	if (r < 0)
+		return -1;
+	if (flags & ~(unsigned)RENAME_NOREPLACE) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (flags && RCALL(rump_sys_fstatat(h2.dirfd, h2.p,
+	    (struct stat *)&ns, RUMP_AT_SYMLINK_NOFOLLOW)) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	errno = saved;
+	return RCALL(rump_sys_renameat(h1.dirfd, h1.p, h2.dirfd, h2.p));
+}
+
+int
+rename(const char *p1, const char *p2)
+{
+	if (hj_inside())
+		return HOST(rename)(p1, p2);
+	return renameat(AT_FDCWD, p1, AT_FDCWD, p2);
+}
+
+int
+linkat(int d1, const char *p1, int d2, const char *p2, int flags)
+{
+	struct hj_path h1, h2;
+	int r, nb;
+
+	if ((r = route2(d1, p1, &h1, d2, p2, &h2)) == 0)
+		return HOST(linkat)(d1, p1, d2, p2, flags);
+	if (r < 0 || (nb = xlate_atflags(flags, AT_SYMLINK_FOLLOW)) == -1)
+		return -1;
+	return RCALL(rump_sys_linkat(h1.dirfd, h1.p, h2.dirfd, h2.p, nb));
+}
+
+int
+link(const char *p1, const char *p2)
+{
+	if (hj_inside())
+		return HOST(link)(p1, p2);
+	return linkat(AT_FDCWD, p1, AT_FDCWD, p2, 0);
+}
+
+/* The target of a symlink is only text: it is not routed. */
+int
+symlinkat(const char *target, int dirfd, const char *path)
+{
+	struct hj_path hp;
+	int r;
+
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(symlinkat)(target, dirfd, path);
+	return r < 0 ? -1 :
+	    RCALL(rump_sys_symlinkat(target, hp.dirfd, hp.p));
+}
+
+int
+symlink(const char *target, const char *path)
+{
+	if (hj_inside())
+		return HOST(symlink)(target, path);
+	return symlinkat(target, AT_FDCWD, path);
+}
+
+/* ---------------------------------------------------------- attributes */
+
+int
+fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+	struct hj_path hp;
+	int r, nb;
+
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(fchmodat)(dirfd, path, mode, flags);
+	if (r < 0 || (nb = xlate_atflags(flags, AT_SYMLINK_NOFOLLOW)) == -1)
+		return -1;
+	return RCALL(rump_sys_fchmodat(hp.dirfd, hp.p, mode, nb));
+}
+
+int
+chmod(const char *path, mode_t mode)
+{
+	if (hj_inside())
+		return HOST(chmod)(path, mode);
+	return fchmodat(AT_FDCWD, path, mode, 0);
+}
+
+int
+lchmod(const char *path, mode_t mode)
+{
+	if (hj_inside())
+		return HOST(lchmod)(path, mode);
+	return fchmodat(AT_FDCWD, path, mode, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
+{
+	struct hj_path hp;
+	int r, nb;
+
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(fchownat)(dirfd, path, uid, gid, flags);
+	if (r < 0 || (nb = xlate_atflags(flags,
+	    AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) == -1)
+		return -1;
+	if ((flags & AT_EMPTY_PATH) && hp.p[0] == '\0')
+		return RCALL(rump_sys_fchown(hp.dirfd, uid, gid));
+	return RCALL(rump_sys_fchownat(hp.dirfd, hp.p, uid, gid, nb));
+}
+
+int
+chown(const char *path, uid_t uid, gid_t gid)
+{
+	if (hj_inside())
+		return HOST(chown)(path, uid, gid);
+	return fchownat(AT_FDCWD, path, uid, gid, 0);
+}
+
+int
+lchown(const char *path, uid_t uid, gid_t gid)
+{
+	if (hj_inside())
+		return HOST(lchown)(path, uid, gid);
+	return fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+/* Linux's utimensat(fd, NULL, t, 0) is futimens(fd, t). */
+int
+utimensat(int dirfd, const char *path, const struct timespec t[2],
+    int flags)
+{
+	struct hj_path hp;
+	int r, nb, rfd;
+
+	if (!hj_inside() && path == NULL && (rfd = fd_rump(dirfd)) >= 0)
+		return RCALL(rump_sys_futimens(rfd, t));
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(utimensat)(dirfd, path, t, flags);
+	if (r < 0 || (nb = xlate_atflags(flags, AT_SYMLINK_NOFOLLOW)) == -1)
+		return -1;
+	return RCALL(rump_sys_utimensat(hp.dirfd, hp.p, t, nb));
+}
+
+static int
+utimes_at(const char *path, const struct timeval tv[2], int flags)
+{
+	struct timespec ts[2];
+
+	if (tv == NULL)
+		return utimensat(AT_FDCWD, path, NULL, flags);
+	TIMEVAL_TO_TIMESPEC(&tv[0], &ts[0]);
+	TIMEVAL_TO_TIMESPEC(&tv[1], &ts[1]);
+	return utimensat(AT_FDCWD, path, ts, flags);
+}
+
+int
+utimes(const char *path, const struct timeval tv[2])
+{
+	if (hj_inside())
+		return HOST(utimes)(path, tv);
+	return utimes_at(path, tv, 0);
+}
+
+int
+lutimes(const char *path, const struct timeval tv[2])
+{
+	if (hj_inside())
+		return HOST(lutimes)(path, tv);
+	return utimes_at(path, tv, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+truncate(const char *path, off_t len)
+{
+	struct hj_path hp;
+	int r;
+
+	if ((r = route(AT_FDCWD, path, &hp)) == 0)
+		return HOST(truncate)(path, len);
+	return r < 0 ? -1 : RCALL(rump_sys_truncate(hp.p, len));
+}
+
+ALIAS(truncate64, truncate);
+
+/* ------------------------------------------------------ file systems */
+
+static int
+statvfs_rump(struct hj_path *hp, struct rump_statvfs *nv)
+{
+	if (hp->dirfd != RUMP_AT_FDCWD)
+		return RCALL(rump_sys_fstatvfs1(hp->dirfd,
+		    (struct statvfs *)nv, 2));
+	return RCALL(rump_sys_statvfs1(hp->p, (struct statvfs *)nv, 2));
+}
+
+int
+statfs(const char *path, struct statfs *buf)
+{
+	struct hj_path hp;
+	struct rump_statvfs nv;
+	int r;
+
+	if ((r = route(AT_FDCWD, path, &hp)) == 0)
+		return HOST(statfs)(path, buf);
+	if (r < 0 || statvfs_rump(&hp, &nv) == -1)
+		return -1;
+	xlate_statfs(&nv, buf);
+	return 0;
+}
+
+int
+statvfs(const char *path, struct statvfs *buf)
+{
+	struct hj_path hp;
+	struct rump_statvfs nv;
+	int r;
+
+	if ((r = route(AT_FDCWD, path, &hp)) == 0)
+		return HOST(statvfs)(path, buf);
+	if (r < 0 || statvfs_rump(&hp, &nv) == -1)
+		return -1;
+	xlate_statvfs(&nv, buf);
+	return 0;
+}
+
+ALIAS(statfs64, statfs);
+ALIAS(statvfs64, statvfs);
+
+long
+pathconf(const char *path, int name)
+{
+	struct hj_path hp;
+	int r, nb;
+
+	if ((r = route(AT_FDCWD, path, &hp)) == 0)
+		return HOST(pathconf)(path, name);
+	if (r < 0)
+		return -1;
+	if (name == _PC_NAME_MAX)
+		return 255;	/* what Linux programs size buffers for */
+	if ((nb = xlate_pathconf(name)) == -1)
+		return -1;
+	return RCALL(rump_sys_pathconf(hp.p, nb));
+}
+
+/* ------------------------------------------------------------ xattrs */
+
+static int
+xattr_route(const char *path)
+{
+	struct hj_path hp;
+	int r;
+
+	if ((r = route(AT_FDCWD, path, &hp)) > 0) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return r;
+}
+
+#define XATTR_PATH(ret, name, params, args)				\
+ret name params								\
+{									\
+	int r_ = xattr_route(path);					\
+	if (r_ == 0)							\
+		return HOST(name) args;					\
+	return -1;							\
+}
+
+XATTR_PATH(ssize_t, getxattr, (const char *path, const char *n, void *v,
+    size_t s), (path, n, v, s))
+XATTR_PATH(ssize_t, lgetxattr, (const char *path, const char *n, void *v,
+    size_t s), (path, n, v, s))
+XATTR_PATH(int, setxattr, (const char *path, const char *n, const void *v,
+    size_t s, int f), (path, n, v, s, f))
+XATTR_PATH(int, lsetxattr, (const char *path, const char *n,
+    const void *v, size_t s, int f), (path, n, v, s, f))
+XATTR_PATH(ssize_t, listxattr, (const char *path, char *l, size_t s),
+    (path, l, s))
+XATTR_PATH(ssize_t, llistxattr, (const char *path, char *l, size_t s),
+    (path, l, s))
+XATTR_PATH(int, removexattr, (const char *path, const char *n), (path, n))
+XATTR_PATH(int, lremovexattr, (const char *path, const char *n), (path, n))
