@@ -279,6 +279,12 @@ TEST(mount_tmpfs_options_fill_tmpfs_args)
 	CHECK_EQ(st.st_mode, RUMP_S_IFDIR | 0710);
 	CHECK_EQ(st.st_uid, 5);
 	CHECK_EQ(st.st_gid, 6);
+	/* -u by node alone: a new size, the flags as given now. */
+	CHECK_EQ(run(&o, "rump.mount", "-u", "-o", "size=4m", dir, NULL), 0);
+	CHECK_STR(o.err, "");
+	CHECK(is_mounted(dir, "tmpfs", &sf));
+	CHECK_EQ(sf.f_blocks * sf.f_frsize, 4 << 20);
+	CHECK_EQ(sf.f_flag & (RUMP_MNT_NOSUID | RUMP_MNT_NOEXEC), 0);
 	CHECK_OK(rump_sys_unmount(dir, 0));
 
 	/* NetBSD's fstab spelling of mount_tmpfs's own flags: -o -s=... */
