@@ -1,0 +1,75 @@
+/*
+ * fsck.h: rump.fsck_ffs, a read-only checker following NetBSD's
+ * fsck_ffs passes (spec section 15).
+ *
+ *   fsck.c        options, setup (superblock, first alternate), output
+ *   fsck_pass1.c  inodes: types, sizes, block ranges, duplicates,
+ *                 block counts (and pass 1b: every owner of a dup)
+ *   fsck_pass2.c  directories (pass 2), connectivity (pass 3),
+ *                 link counts (pass 4)
+ *   fsck_pass5.c  cylinder groups recomputed and compared; summary
+ *                 array, totals, alternate superblocks
+ *
+ * State per inode lives in arrays indexed by inode number, sized by
+ * the geometry, which setup bounds by the size of the disk.  Every
+ * problem goes through fsck_problem, which prints it and counts it;
+ * nothing is written to the disk.  Single-threaded: no locks.
+ */
+#ifndef TOOLS_FFS_FSCK_H
+#define TOOLS_FFS_FSCK_H
+
+#include "tools/ffs/ffs_dev.h"
+#include "tools/ffs/ffs_fmt.h"
+
+/* Inode states after pass 1. */
+enum { USTATE, FSTATE, DSTATE, BADSTATE };
+
+struct fsck {
+	struct ffs_dev dev;
+	struct fs fs;
+	bool	swapped;
+	const char *name;
+	uint64_t maxino;
+	uint8_t	*blockmap;	/* a bit per frag: in use */
+	uint8_t	*state;		/* per inode: *STATE */
+	uint8_t	*itype;		/* per inode: (mode & IFMT) >> 12 */
+	int16_t	*nlink;		/* per inode: di_nlink */
+	int32_t	*found;		/* per inode: references found */
+	uint32_t *parent;	/* per directory: entry naming it */
+	uint32_t *dotdot;	/* per directory: its ".." */
+	int32_t	*initedi;	/* per cg: inodes worth reading */
+	int64_t	*dups;		/* frags claimed twice */
+	size_t	ndups, capdups;
+	int64_t	nfiles, nused;
+	int	problems;
+};
+
+void	fsck_problem(struct fsck *f, const char *question, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+void	fsck_fatal(struct fsck *f, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+/* Read raw bytes; a failure is reported (CANNOT READ) and -1. */
+int	fsck_read(struct fsck *f, void *buf, size_t len, int64_t frag);
+/* Inode ino in host form; -1 if unreadable. */
+int	fsck_inode(struct fsck *f, uint64_t ino, struct dino *di);
+
+/* Visit the data blocks of an inode: fn(frag, nfrags, lbn, arg) for
+ * every non-hole block in logical order; indirect blocks too
+ * (lbn -1).  Returns -1 if fn asked to stop. */
+typedef int (*blk_fn)(struct fsck *f, int64_t frag, int nfrags,
+    int64_t lbn, void *arg);
+
+void	pass1(struct fsck *f);
+void	pass1b(struct fsck *f);
+void	pass2(struct fsck *f);
+void	pass3(struct fsck *f);
+void	pass4(struct fsck *f);
+void	pass5(struct fsck *f);
+/* Directory data walk used by pass 2. */
+int	dir_blocks(struct fsck *f, uint64_t ino, const struct dino *di,
+	    blk_fn fn, void *arg);
+bool	fsck_chkrange(const struct fsck *f, int64_t frag, int n);
+/* The superblock copy in cg c (host order); false if unreadable. */
+bool	fsck_read_copy(struct fsck *f, int64_t c, struct fs *copy);
+
+#endif

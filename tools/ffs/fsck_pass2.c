@@ -1,0 +1,282 @@
+/*
+ * fsck_pass2.c: pass 2 (every directory entry: syntax, "." and "..",
+ * targets allocated, d_type, one name per directory), pass 3 (every
+ * directory reachable from the root, ".." naming the real parent) and
+ * pass 4 (link counts against the references pass 2 found).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/ffs/fsck.h"
+
+struct dirscan {
+	uint64_t ino;
+	uint64_t size;
+	int64_t	entry;		/* entries seen so far */
+	bool	newfmt;		/* entries carry d_type */
+	uint8_t	*buf;
+};
+
+static const char *
+type_name(const struct fsck *f, uint64_t ino)
+{
+	return f->state[ino] == DSTATE ? "DIR" : "FILE";
+}
+
+/* NetBSD's dircheck: whether the entry at off (space bytes left in its
+ * chunk, resid bytes left in the directory) is well formed. */
+static bool
+entry_ok(const struct fsck *f, const uint8_t *e, int space, uint64_t resid,
+    bool newfmt, int *namlen)
+{
+	struct direct d;
+
+	memcpy(&d, e, sizeof(d));
+	*namlen = newfmt ? d.d_namlen : (f->swapped ? d.d_namlen : d.d_type);
+	if (d.d_reclen == 0 || d.d_reclen > space || d.d_reclen % 4 != 0 ||
+	    d.d_ino >= f->maxino)
+		return false;
+	if (d.d_ino == 0)
+		return true;
+	if (d.d_reclen < DIRSIZ(*namlen) || resid < (uint64_t)DIRSIZ(*namlen) ||
+	    *namlen == 0 || (newfmt && d.d_type > 15))
+		return false;
+	for (int i = 0; i < *namlen; i++)
+		if (e[DIRECT_HDR + i] == '\0' || e[DIRECT_HDR + i] == '/')
+			return false;
+	return e[DIRECT_HDR + *namlen] == '\0';
+}
+
+static bool
+is_dot(const uint8_t *name, int n, int dots)
+{
+	return n == dots && name[0] == '.' && (dots == 1 || name[1] == '.');
+}
+
+/* A reference to target from directory s->ino under name. */
+static void
+check_target(struct fsck *f, struct dirscan *s, const struct direct *d,
+    const char *name)
+{
+	uint64_t t = d->d_ino;
+
+	if (f->state[t] == USTATE) {
+		fsck_problem(f, "REMOVE? no", "UNALLOCATED I=%llu NAME=%s "
+		    "(in DIR I=%llu)", (unsigned long long)t, name,
+		    (unsigned long long)s->ino);
+		return;
+	}
+	if (f->state[t] == BADSTATE) {
+		fsck_problem(f, "REMOVE? no", "DUP/BAD I=%llu NAME=%s "
+		    "(in DIR I=%llu)", (unsigned long long)t, name,
+		    (unsigned long long)s->ino);
+		return;
+	}
+	f->found[t]++;
+	if (s->newfmt && d->d_type != f->itype[t])
+		fsck_problem(f, "FIX? no", "BAD TYPE VALUE I=%llu NAME=%s "
+		    "(%d should be %d)", (unsigned long long)t, name,
+		    d->d_type, f->itype[t]);
+}
+
+static void
+check_name(struct fsck *f, struct dirscan *s, const struct direct *d,
+    const char *name, int namlen)
+{
+	const uint8_t *nm = (const uint8_t *)name;
+	int64_t k = s->entry++;
+
+	if (k == 0) {
+		if (d->d_ino == s->ino && is_dot(nm, namlen, 1)) {
+			f->found[s->ino]++;
+			return;
+		}
+		fsck_problem(f, "FIX? no", "MISSING '.' I=%llu",
+		    (unsigned long long)s->ino);
+	} else if (k == 1 && d->d_ino != 0 && is_dot(nm, namlen, 2)) {
+		f->dotdot[s->ino] = d->d_ino;
+		check_target(f, s, d, name);
+		return;
+	} else if (k == 1)
+		fsck_problem(f, "FIX? no", "MISSING '..' I=%llu",
+		    (unsigned long long)s->ino);
+	if (d->d_ino == 0)
+		return;
+	if (is_dot(nm, namlen, 1) || is_dot(nm, namlen, 2)) {
+		fsck_problem(f, "FIX? no", "EXTRA '%s' ENTRY I=%llu", name,
+		    (unsigned long long)s->ino);
+		return;
+	}
+	if (d->d_ino == WINO || (s->newfmt && d->d_type == DT_WHT)) {
+		if (d->d_ino != WINO || !s->newfmt || d->d_type != DT_WHT)
+			fsck_problem(f, "FIX? no", "BAD WHITEOUT ENTRY I=%u "
+			    "NAME=%s", d->d_ino, name);
+		return;
+	}
+	check_target(f, s, d, name);
+	if (f->state[d->d_ino] == DSTATE) {
+		if (f->parent[d->d_ino] != 0)
+			fsck_problem(f, "REMOVE? no", "EXTRANEOUS HARD LINK TO "
+			    "DIRECTORY I=%u NAME=%s", d->d_ino, name);
+		else
+			f->parent[d->d_ino] = (uint32_t)s->ino;
+	}
+}
+
+/* One 512-byte chunk at byte off of the directory. */
+static void
+scan_chunk(struct fsck *f, struct dirscan *s, uint8_t *c, uint64_t off)
+{
+	for (int pos = 0; pos + DIRECT_HDR <= DIRBLKSIZ;) {
+		struct direct d;
+		char name[MAXNAMLEN + 1];
+		int namlen;
+
+		if (!entry_ok(f, c + pos, DIRBLKSIZ - pos, s->size - off - pos,
+		    s->newfmt, &namlen)) {
+			fsck_problem(f, "SALVAGE? no", "DIRECTORY CORRUPTED "
+			    "I=%llu OFFSET %llu", (unsigned long long)s->ino,
+			    (unsigned long long)(off + (uint64_t)pos));
+			return;
+		}
+		memcpy(&d, c + pos, sizeof(d));
+		memcpy(name, c + pos + DIRECT_HDR, (size_t)namlen);
+		name[namlen] = '\0';
+		if (d.d_ino != 0 || pos == 0)
+			check_name(f, s, &d, name, namlen);
+		pos += d.d_reclen;
+	}
+}
+
+static int
+scan_block(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
+{
+	struct dirscan *s = arg;
+	uint64_t off = (uint64_t)lbn * (uint64_t)f->fs.fs_bsize;
+	size_t len = (size_t)n * (size_t)f->fs.fs_fsize;
+
+	if (lbn < 0)		/* an indirect block: descend if sane */
+		return fsck_chkrange(f, frag, n) ? 0 : 1;
+	if (!fsck_chkrange(f, frag, n) || fsck_read(f, s->buf, len, frag))
+		return 0;
+	if (f->swapped)
+		swap_dirents(s->buf, len);
+	for (size_t c = 0; c + DIRBLKSIZ <= len && off + c < s->size;
+	    c += DIRBLKSIZ)
+		scan_chunk(f, s, s->buf + c, off + c);
+	return 0;
+}
+
+static void
+scan_dir(struct fsck *f, uint64_t ino)
+{
+	struct dino di;
+	struct dirscan s = { .ino = ino };
+
+	if (fsck_inode(f, ino, &di) != 0)
+		return;
+	s.size = di.size;
+	s.newfmt = fs_is_ufs2(&f->fs) || f->fs.fs_old_inodefmt >= FS_44INODEFMT;
+	if (di.size < 24 || di.size % DIRBLKSIZ != 0)
+		fsck_problem(f, "ADJUST? no", "DIRECTORY I=%llu: LENGTH %llu "
+		    "NOT MULTIPLE OF %d", (unsigned long long)ino,
+		    (unsigned long long)di.size, DIRBLKSIZ);
+	if ((s.buf = malloc((size_t)f->fs.fs_bsize)) == NULL)
+		fsck_fatal(f, "out of memory");
+	(void)dir_blocks(f, ino, &di, scan_block, &s);
+	free(s.buf);
+	if (s.entry < 2)
+		fsck_problem(f, "FIX? no", "MISSING '%s' I=%llu",
+		    s.entry == 0 ? "." : "..", (unsigned long long)ino);
+}
+
+void
+pass2(struct fsck *f)
+{
+	if (f->state[ROOTINO] == USTATE)
+		fsck_fatal(f, "ROOT INODE UNALLOCATED");
+	if (f->state[ROOTINO] != DSTATE)
+		fsck_fatal(f, "ROOT INODE NOT DIRECTORY");
+	f->parent[ROOTINO] = ROOTINO;
+	for (uint64_t ino = ROOTINO; ino < f->maxino; ino++)
+		if (f->state[ino] == DSTATE)
+			scan_dir(f, ino);
+}
+
+/* --- pass 3 -------------------------------------------------------------------- */
+
+static void
+report_orphan(struct fsck *f, uint64_t ino)
+{
+	struct dino di;
+
+	if (fsck_inode(f, ino, &di) != 0)
+		return;
+	fsck_problem(f, "RECONNECT? no", "UNREF DIR I=%llu OWNER=%u MODE=%o "
+	    "SIZE=%llu", (unsigned long long)ino, di.uid, di.mode,
+	    (unsigned long long)di.size);
+}
+
+void
+pass3(struct fsck *f)
+{
+	uint8_t *conn = calloc(f->maxino, 1);
+	uint64_t ndirs = 0;
+
+	if (conn == NULL)
+		fsck_fatal(f, "out of memory");
+	for (uint64_t i = 0; i < f->maxino; i++)
+		ndirs += f->state[i] == DSTATE;
+	conn[ROOTINO] = 1;
+	for (uint64_t d = ROOTINO + 1; d < f->maxino; d++) {
+		uint64_t x = d, steps = 0;
+
+		if (f->state[d] != DSTATE)
+			continue;
+		while (!conn[x] && f->parent[x] != 0 && steps++ <= ndirs)
+			x = f->parent[x];
+		if (!conn[x]) {
+			report_orphan(f, d);
+			f->state[d] = BADSTATE;	/* pass 4: reported */
+			continue;
+		}
+		for (x = d; !conn[x]; x = f->parent[x])
+			conn[x] = 1;
+	}
+	for (uint64_t d = ROOTINO; d < f->maxino; d++)
+		if (f->state[d] == DSTATE && f->dotdot[d] != 0 &&
+		    f->dotdot[d] != f->parent[d])
+			fsck_problem(f, "FIX? no", "BAD INODE NUMBER FOR '..' "
+			    "I=%llu (%u should be %u)", (unsigned long long)d,
+			    f->dotdot[d], f->parent[d]);
+	free(conn);
+}
+
+/* --- pass 4 -------------------------------------------------------------------- */
+
+void
+pass4(struct fsck *f)
+{
+	for (uint64_t ino = ROOTINO; ino < f->maxino; ino++) {
+		struct dino di;
+
+		if (f->state[ino] != FSTATE && f->state[ino] != DSTATE)
+			continue;
+		if (f->found[ino] == f->nlink[ino])
+			continue;
+		if (fsck_inode(f, ino, &di) != 0)
+			continue;
+		if (f->found[ino] == 0)
+			fsck_problem(f, "CLEAR? no", "UNREF %s I=%llu OWNER=%u "
+			    "MODE=%o SIZE=%llu", type_name(f, ino),
+			    (unsigned long long)ino, di.uid, di.mode,
+			    (unsigned long long)di.size);
+		else
+			fsck_problem(f, "ADJUST? no", "LINK COUNT %s I=%llu "
+			    "OWNER=%u MODE=%o SIZE=%llu COUNT %d SHOULD BE %d",
+			    type_name(f, ino), (unsigned long long)ino, di.uid,
+			    di.mode, (unsigned long long)di.size, f->nlink[ino],
+			    f->found[ino]);
+	}
+}
