@@ -721,6 +721,11 @@ TEST(sysctl_errors_are_netbsds)
 	CHECK_EQ(run(&o, "rump.sysctl", "nosuch", NULL), 1);
 	CHECK_STR(o.err, "rump.sysctl: top level name 'nosuch' in 'nosuch' is "
 	    "invalid\n");
+	CHECK_EQ(run(&o, "rump.sysctl", ".", NULL), 1);
+	CHECK_STR(o.err, "rump.sysctl: top level name '' in '.' is invalid\n");
+	CHECK_EQ(run(&o, "rump.sysctl", "kern..ostype", NULL), 1);
+	CHECK_STR(o.err, "rump.sysctl: second level name '' in 'kern..ostype' "
+	    "is invalid\n");
 	CHECK_EQ(run(&o, "rump.sysctl", "kern.ostype.x", NULL), 1);
 	CHECK_STR(o.err, "rump.sysctl: third level name 'x' in 'kern.ostype.x' "
 	    "is invalid\n");

@@ -243,7 +243,11 @@ resolve(const char *name, int *mib, unsigned *lenp,
 		}
 	}
 	*lenp = nl;
-	return nl == 0 ? RUMP_EINVAL : 0;
+	if (nl == 0) {
+		S.gsname[0] = '\0';	/* no component to name */
+		return RUMP_EINVAL;
+	}
+	return 0;
 }
 
 /* --- showing values ------------------------------------------------------ */
