@@ -310,6 +310,20 @@ tmpfs_modinit(void)
 	return vfs_register(&tmpfs_vfsops);
 }
 
+#ifdef RUMP_KMOD
+/* Built into tmpfs.kmod: fs/tmpfs/tmpfs_module.c attaches it. */
+int
+tmpfs_vfs_attach(void)
+{
+	return tmpfs_modinit();
+}
+
+int
+tmpfs_vfs_detach(void)
+{
+	return vfs_unregister(&tmpfs_vfsops);
+}
+#else
 static struct rump_component tmpfs_component = {
 	.rc_type = RUMP_COMPONENT_VFS_FS,
 	.rc_name = "tmpfs",
@@ -324,3 +338,4 @@ tmpfs_register(void)
 {
 	rump_component_register(&tmpfs_component);
 }
+#endif
