@@ -1,0 +1,174 @@
+/*
+ * t_mod_tmpfs: tmpfs as a kernel module, in a kernel linked without
+ * it (mk/modules.mk links t_mod_* with librumpvfs only): no tmpfs
+ * until the module is loaded (ENODEV, NetBSD's unknown-type error);
+ * loaded from bytes read through the kernel's VFS; mounted and used;
+ * unload refused while mounted; modstat's record; autoload on mount
+ * from the module directory; 1000 load/unload cycles without growth.
+ *
+ * The tests share one kernel and run in order; each leaves no module
+ * loaded behind it.
+ */
+#include <sys/stat.h>
+
+#include "t.h"
+#include "t_mod_util.h"
+
+static void
+tmpfs_host(char *buf, size_t len)
+{
+	t_fsmod_path(buf, len, "tmpfs");
+}
+
+static int
+mount_tmpfs_at(const char *dir)
+{
+	struct rump_tmpfs_args ta = { .ta_version = 1, .ta_root_mode = 0755 };
+
+	rump_sys_mkdir(dir, 0755);
+	return rump_sys_mount(RUMP_MOUNT_TMPFS, dir, 0, &ta, sizeof(ta));
+}
+
+TEST(no_tmpfs_without_module)
+{
+	struct rump_modstat ms;
+
+	CHECK_ERR(mount_tmpfs_at("mnt"), RUMP_ENODEV);
+	CHECK(!t_modstat_find("tmpfs", &ms));
+	CHECK(t_modstat_find("vfs", &ms));	/* the faction is built in */
+	CHECK_EQ(ms.ms_source, RUMP_MODULE_SOURCE_KERNEL);
+}
+
+TEST(load_mount_use_unload)
+{
+	char host[PATH_MAX], buf[64];
+	struct rump_statvfs sv;
+	int fd;
+
+	tmpfs_host(host, sizeof(host));
+	CHECK_OK(t_modload_host("/tmpfs.kmod", host));
+	CHECK_OK(mount_tmpfs_at("mnt"));
+	CHECK_OK(fd = rump_sys_open("mnt/f", RUMP_O_CREAT | RUMP_O_RDWR,
+	    0644));
+	CHECK_EQ(rump_sys_write(fd, "hello, module", 13), 13);
+	CHECK_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 13);
+	CHECK(memcmp(buf, "hello, module", 13) == 0);
+	CHECK_OK(rump_sys_close(fd));
+	CHECK_OK(rump_sys_mkdir("mnt/d", 0700));
+	CHECK_OK(rump_sys_statvfs1("mnt", (struct statvfs *)(void *)&sv,
+	    RUMP_ST_WAIT));
+	CHECK_STR(sv.f_fstypename, "tmpfs");
+
+	/* a mounted file system holds its module */
+	CHECK_ERR(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"), RUMP_EBUSY);
+	CHECK_OK(rump_sys_unmount("mnt", 0));
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"));
+	CHECK_ERR(mount_tmpfs_at("mnt"), RUMP_ENODEV);
+	CHECK_ERR(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"), RUMP_ENOENT);
+}
+
+TEST(load_twice_eexist)
+{
+	char host[PATH_MAX];
+
+	tmpfs_host(host, sizeof(host));
+	CHECK_OK(t_modload_host("/tmpfs.kmod", host));
+	CHECK_ERR(t_modload_host("/tmpfs.kmod", host), RUMP_EEXIST);
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"));
+}
+
+TEST(modstat_record)
+{
+	char host[PATH_MAX];
+	struct rump_modstat ms;
+	struct stat st;
+
+	tmpfs_host(host, sizeof(host));
+	CHECK_OK(stat(host, &st));
+	CHECK_OK(t_modload_host("/tmpfs.kmod", host));
+	CHECK(t_modstat_find("tmpfs", &ms));
+	CHECK_EQ(ms.ms_class, RUMP_MODULE_CLASS_VFS);
+	CHECK_EQ(ms.ms_source, RUMP_MODULE_SOURCE_FILESYS);
+	CHECK_EQ(ms.ms_refcnt, 0);
+	CHECK_EQ(ms.ms_flags, 0);
+	CHECK_STR(ms.ms_required, "");
+	CHECK(ms.ms_addr != 0);
+	/* the code and data in memory: at least the object's text, at
+	 * most the file rounded to pages per section run */
+	CHECK(ms.ms_size >= 4096 && ms.ms_size <= st.st_size + 4 * 4096);
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"));
+	CHECK(!t_modstat_find("tmpfs", &ms));
+}
+
+/* NetBSD: a file system type nobody registered is looked for as
+ * <module path>/<type>/<type>.kmod when mounting. */
+TEST(autoload_on_mount)
+{
+	char host[PATH_MAX], dir[PATH_MAX];
+	struct rump_modstat ms;
+
+	tmpfs_host(host, sizeof(host));
+	snprintf(dir, sizeof(dir), "%s", host);
+	*strrchr(dir, '/') = '\0';
+	*strrchr(dir, '/') = '\0';	/* .../lib/rump/modules */
+	CHECK_EQ(rump_pub_etfs_register(T_MODBASE, dir,
+	    RUMP_ETFS_DIR_SUBDIRS), 0);
+	CHECK_OK(mount_tmpfs_at("mnt"));
+	CHECK(t_modstat_find("tmpfs", &ms));
+	CHECK_EQ(ms.ms_flags, RUMP_MODFLG_AUTO_LOADED);
+	CHECK_EQ(ms.ms_source, RUMP_MODULE_SOURCE_FILESYS);
+	/* modload by name reads the same place */
+	CHECK_ERR(t_modload("tmpfs", 0, NULL), RUMP_EEXIST);
+	CHECK_OK(rump_sys_unmount("mnt", 0));
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"));
+	CHECK_OK(t_modload("tmpfs", 0, NULL));
+	CHECK(t_modstat_find("tmpfs", &ms));
+	CHECK_EQ(ms.ms_flags, 0);
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"));
+	/* unknown types stay unknown */
+	CHECK_ERR(rump_sys_mount("nosuchfs", "mnt", 0, NULL, 0), RUMP_ENODEV);
+	CHECK_EQ(rump_pub_etfs_remove(T_MODBASE), 0);
+}
+
+/* Load and unload 1000 times (a mount every 100th): the kernel's
+ * memory returns to where it was, the process does not grow. */
+TEST(load_unload_1000_cycles)
+{
+	char host[PATH_MAX];
+	uint64_t k0, k1;
+	long r0, r1;
+	int i, fails = 0;
+
+	tmpfs_host(host, sizeof(host));
+	CHECK_EQ(rump_pub_etfs_register("/tmpfs.kmod", host, RUMP_ETFS_REG),
+	    0);
+	CHECK_OK(rump_sys_mkdir("mnt", 0755));
+	for (i = 0; i < 50; i++) {	/* warm up caches and allocators */
+		fails += t_modload("/tmpfs.kmod", 0, NULL) != 0;
+		if (i % 10 == 0) {
+			fails += mount_tmpfs_at("mnt") != 0;
+			fails += t_write_file("mnt/f", "x", 1) != 0;
+			fails += rump_sys_unmount("mnt", 0) != 0;
+		}
+		fails += rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs") != 0;
+	}
+	k0 = kmem_inuse();
+	r0 = t_rss_kib();
+	for (i = 0; i < 1000; i++) {
+		fails += t_modload("/tmpfs.kmod", 0, NULL) != 0;
+		if (i % 100 == 0) {
+			fails += mount_tmpfs_at("mnt") != 0;
+			fails += t_write_file("mnt/f", "x", 1) != 0;
+			fails += rump_sys_unmount("mnt", 0) != 0;
+		}
+		fails += rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs") != 0;
+	}
+	k1 = kmem_inuse();
+	r1 = t_rss_kib();
+	CHECK_EQ(fails, 0);
+	CHECK_EQ(k1, k0);
+	printf("  kmem %llu -> %llu bytes, rss %ld -> %ld KiB\n",
+	    (unsigned long long)k0, (unsigned long long)k1, r0, r1);
+	CHECK(r1 - r0 < 1024);
+	CHECK_EQ(rump_pub_etfs_remove("/tmpfs.kmod"), 0);
+}
