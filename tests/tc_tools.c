@@ -41,6 +41,7 @@ static pid_t srvpid;
 /* What a tool printed and how it ended. */
 struct out {
 	int	status;		/* exit code; 128 + signal if killed */
+	size_t	outlen;		/* bytes in out, for binary output */
 	char	out[16384];
 	char	err[4096];
 };
@@ -136,7 +137,7 @@ t_boot(void)
 	return 0;
 }
 
-static void
+static size_t
 slurp(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY);
@@ -145,6 +146,7 @@ slurp(const char *path, char *buf, size_t cap)
 	buf[n > 0 ? n : 0] = '\0';
 	if (fd != -1)
 		close(fd);
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* Run bin/argv[0] in environment envp; output to o. */
@@ -170,7 +172,7 @@ spawn_tool(struct out *o, char **envp, char **argv)
 		o->status = WIFEXITED(st) ? WEXITSTATUS(st) :
 		    128 + WTERMSIG(st);
 	posix_spawn_file_actions_destroy(&fa);
-	slurp(fo, o->out, sizeof(o->out));
+	o->outlen = slurp(fo, o->out, sizeof(o->out));
 	slurp(fe, o->err, sizeof(o->err));
 	return o->status;
 }
@@ -393,6 +395,7 @@ TEST(mount_update_read_only_and_back)
 TEST(mount_ffs_image_read_only)
 {
 	struct rump_statvfs sf;
+	const char *want;
 	struct out o;
 	const char *dir = make_dir("m");
 	char f[300], buf[64];
@@ -411,8 +414,22 @@ TEST(mount_ffs_image_read_only)
 	CHECK_EQ(run(&o, "rump.mount", "-t", "ffs", NULL), 0);
 	CHECK(strstr(o.out, fmt(" on %s type ffs (read-only, local)\n",
 	    dir)) != NULL);
-	CHECK_EQ(run(&o, "rump.umount", dir, NULL), 0);
+	/* Unmount by the special the kernel reports for it. */
+	CHECK(is_mounted(dir, "ffs", &sf));
+	CHECK_EQ(run(&o, "rump.umount", sf.f_mntfromname, NULL), 0);
 	CHECK_STR(o.err, "");
+	CHECK(!is_mounted(dir, "ffs", &sf));
+	/* -v: the new mount, as the list shows it. */
+	CHECK_EQ(run(&o, "rump.mount", "-v", "-r", "/dev/img", dir, NULL), 0);
+	CHECK(is_mounted(dir, "ffs", &sf));
+	/* (the counters may move between its statvfs and ours) */
+	want = fmt("%s on %s type ffs (read-only, local, fsid: 0x%x/0x%x, "
+	    "reads: sync ", sf.f_mntfromname, dir,
+	    (unsigned)sf.f_fsidx.fsid_val[0],
+	    (unsigned)sf.f_fsidx.fsid_val[1]);
+	CHECK(strncmp(o.out, want, strlen(want)) == 0);
+	CHECK(strstr(o.out, ", writes: sync ") != NULL);
+	CHECK_EQ(run(&o, "rump.umount", dir, NULL), 0);
 	CHECK(!is_mounted(dir, "ffs", &sf));
 }
 
@@ -655,6 +672,11 @@ TEST(sysctl_reads_by_name)
 	CHECK_STR(o.out, "kern.ostype = NetBSD\n/hw/pagesize = 4096\n");
 	CHECK_EQ(run(&o, "rump.sysctl", "-x", "hw.pagesize", NULL), 0);
 	CHECK_STR(o.out, "hw.pagesize = 0x00001000\n");
+	/* -r: the kernel's bytes, NUL of a string included, no newline. */
+	CHECK_EQ(run(&o, "rump.sysctl", "-r", "hw.pagesize", "kern.ostype",
+	    NULL), 0);
+	CHECK_EQ(o.outlen, 4 + 7);
+	CHECK(memcmp(o.out, "\0\x10\0\0NetBSD\0", 11) == 0);
 }
 
 /* -a lists every leaf, each with the value read by number. */
