@@ -1149,6 +1149,34 @@ again:
 	bc_freelist(dead);
 }
 
+/*
+ * Forget every buffer of dev that starts in [blkno, blkno + n), dirty
+ * or not: a file system freed those sectors, so what the buffers hold
+ * must neither be read back nor written over the next owner's data.
+ */
+void
+binvalrange(uint64_t dev, int64_t blkno, int64_t n)
+{
+	struct bufhdr *bh, *dead = NULL;
+	int64_t b;
+
+	mutex_enter(&bc_lock);
+	for (b = blkno; b < blkno + n; b++) {
+		if ((bh = bc_lookup(dev, b)) == NULL)
+			continue;
+		if (bh->bh_queue == BQ_BUSY) {
+			bc_wait(bh);
+			b--;		/* look at this one again */
+			continue;
+		}
+		bc_unhash(bh);
+		bh->bh_next = dead;
+		dead = bh;
+	}
+	mutex_exit(&bc_lock);
+	bc_freelist(dead);
+}
+
 /* --- the syncer ----------------------------------------------------------------- */
 
 /* Write what has been dirty too long, or, when memory is short, the

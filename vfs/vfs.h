@@ -429,6 +429,9 @@ void	brelse(struct buf *bp);
 int	bflush(uint64_t dev);
 /* Forget the buffers of dev (after bflush, at last close). */
 void	binval(uint64_t dev);
+/* Forget dev's buffers starting in [blkno, blkno + n), dirty or
+ * not (a file system freed those sectors). */
+void	binvalrange(uint64_t dev, int64_t blkno, int64_t n);
 #define NODEV	((uint64_t)-1)
 void	bio_init(void);
 /* Halt: stop the syncer; with flush, write everything first and say
