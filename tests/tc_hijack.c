@@ -1,0 +1,672 @@
+/*
+ * tc_hijack.c: librumphijack and rump.run with real Debian programs.
+ *
+ * t_boot starts `rump_allserver -s` on a fresh socket (with a makefs
+ * FFS image as a drive when makefs exists) and builds a host source
+ * tree.  Each test mounts a fresh tmpfs at /t/<name> in the server and
+ * runs one bash script twice: plainly in a host directory, and as
+ * `rump.run bash -c 'cd /rump/t/<name> && SCRIPT'`, where bash, every
+ * program it starts and everything they open are hijacked.  Exit
+ * status and output (stdout and stderr) must be identical; the
+ * scripts print only what must agree (names, modes, sizes, contents,
+ * link counts, mtimes set on purpose), never inode or device numbers
+ * or directory sizes, which differ between file systems.
+ *
+ * The multithreaded program is this binary itself, run with
+ * TC_HIJACK_MT=<dir> (not under sanitizers, whose runtimes must come
+ * first in a process); Python threads cover those builds.
+ */
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rump/rumpclient.h>
+
+#include "t.h"
+
+#define MAKEFS	"/usr/sbin/makefs"
+#define OUTMAX	(1 << 20)
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+static char tmpdir[64] = "/tmp/tc_hijack.XXXXXX";
+static char bindir[PATH_MAX], selfexe[PATH_MAX];
+static char sockpath[100], url[160], image[128];
+static bool have_ffs;
+static pid_t srvpid;
+
+/* ------------------------------------------------------------ helpers */
+
+static void
+cleanup(void)
+{
+	char cmd[128];
+
+	if (srvpid > 0) {
+		kill(srvpid, SIGKILL);
+		waitpid(srvpid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "tc_hijack: cannot remove %s\n", tmpdir);
+}
+
+static bool
+accepting(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), ok;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
+	ok = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(s);
+	return ok;
+}
+
+/*
+ * Run argv with cwd `dir` and extra environment `env` (NULL-ended
+ * "K=V" list); its stdout and stderr into out.  Returns the exit
+ * status, or 1000 + signal.
+ */
+static int
+run(const char *dir, char *const env[], char *const argv[], char *out,
+    size_t cap)
+{
+	int p[2], st, i;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		if (dir != NULL && chdir(dir) == -1)
+			_exit(125);
+		for (i = 0; env != NULL && env[i] != NULL; i++)
+			putenv(env[i]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while ((n = read(p[0], out + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
+}
+
+static char *
+path_in(char *buf, size_t len, const char *a, const char *b)
+{
+	if (snprintf(buf, len, "%s/%s", a, b) >= (int)len)
+		abort();
+	return buf;
+}
+
+/* A fresh tmpfs at /t/<test> in the server: the test's rump side. */
+static int
+mount_test_tmpfs(void)
+{
+	struct rump_tmpfs_args ta = { .ta_version = 1, .ta_root_mode = 0755 };
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "/t/%s", t_current);
+	return rump_sys_mount(RUMP_MOUNT_TMPFS, dir, 0, &ta, sizeof(ta));
+}
+
+/* Environment for one side: OUT (a host directory of that side's own),
+ * SRC, TC_SELF; plus the caller's extra entry. */
+static void
+side_env(char *env[], char bufs[][PATH_MAX + 16], const char *side,
+    const char *extra)
+{
+	char out[PATH_MAX];
+
+	snprintf(out, sizeof(out), "%s/out.%s.%s", tmpdir, t_current, side);
+	mkdir(out, 0755);
+	snprintf(bufs[0], PATH_MAX + 16, "OUT=%s", out);
+	snprintf(bufs[1], PATH_MAX + 16, "SRC=%s/src", tmpdir);
+	snprintf(bufs[2], PATH_MAX + 16, "TC_SELF=%s", selfexe);
+	env[0] = bufs[0];
+	env[1] = bufs[1];
+	env[2] = bufs[2];
+	env[3] = (char *)extra;
+	env[4] = NULL;
+}
+
+/*
+ * The heart of the tests: script run on the host in a fresh host
+ * directory, and through rump.run in rump directory `rdir` (NULL: the
+ * test's tmpfs).  Both outputs and statuses must agree.
+ */
+static void
+compare_in(const char *rdir, const char *script, const char *extra)
+{
+	static char hout[OUTMAX], rout[OUTMAX];
+	char hdir[PATH_MAX], rr[PATH_MAX], rscript[8192], rd[200];
+	char envb[2][3][PATH_MAX + 16], *env[2][5];
+	int hrc, rrc;
+
+	if (rdir == NULL) {
+		if (mount_test_tmpfs() == -1) {
+			t_fail(__FILE__, __LINE__, "mount tmpfs: %d", errno);
+			return;
+		}
+		snprintf(rd, sizeof(rd), "/rump/t/%s", t_current);
+		rdir = rd;
+	}
+	path_in(hdir, sizeof(hdir), tmpdir, t_current);
+	mkdir(hdir, 0755);
+	side_env(env[0], envb[0], "host", extra);
+	side_env(env[1], envb[1], "rump", extra);
+	hrc = run(hdir, env[0], (char *[]){ (char *)"/usr/bin/timeout",
+	    (char *)"120", (char *)"/bin/bash", (char *)"-c",
+	    (char *)script, NULL }, hout, sizeof(hout));
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	snprintf(rscript, sizeof(rscript), "cd %s && %s", rdir, script);
+	rrc = run("/", env[1], (char *[]){ (char *)"/usr/bin/timeout",
+	    (char *)"120", rr, (char *)"/bin/bash", (char *)"-c", rscript,
+	    NULL }, rout, sizeof(rout));
+	if (hrc != rrc || strcmp(hout, rout) != 0)
+		t_fail(__FILE__, __LINE__, "host and rump differ:\n"
+		    "--- host (status %d):\n%s--- rump (status %d):\n%s---",
+		    hrc, hout, rrc, rout);
+	if (strlen(hout) < 2)
+		t_fail(__FILE__, __LINE__, "the script printed nothing");
+}
+
+/* The test's rump directory, seen from this process (not through the
+ * hijack): path's size there, or -1. */
+static long long
+rump_size(const char *path)
+{
+	struct rump_stat st;
+
+	if (rump_sys_stat(path, (struct stat *)(void *)&st) == -1)
+		return -1;
+	return st.st_size;
+}
+
+static void
+compare(const char *script)
+{
+	compare_in(NULL, script, NULL);
+}
+
+/* ----------------------------------------------------------- fixtures */
+
+/* A host tree the tests copy from: files with set modes and mtimes, a
+ * symlink, a hard link, an empty directory, a 300 KB random file. */
+static int
+make_src(void)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd),
+	    "set -e; cd '%s' && mkdir -p src/sub/deep src/empty && "
+	    "cd src && printf 'alpha\\nbeta\\ngamma\\n' > a.txt && "
+	    "head -c 300000 /dev/urandom > sub/big.bin && "
+	    "printf 'deep\\n' > sub/deep/d.txt && ln -s a.txt link && "
+	    "ln sub/deep/d.txt hard && chmod 640 a.txt && "
+	    "chmod 700 sub/deep && "
+	    "touch -h -d '2021-02-03 04:05:06.5' a.txt link sub/big.bin "
+	    "sub/deep/d.txt sub/deep sub empty .", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int
+make_image(void)
+{
+	char cmd[512];
+
+	if (access(MAKEFS, X_OK) != 0)
+		return -1;
+	snprintf(image, sizeof(image), "%s/ffs.img", tmpdir);
+	snprintf(cmd, sizeof(cmd), MAKEFS " -t ffs -s 8m -o version=2 "
+	    "'%s' '%s/src' >/dev/null 2>&1", image, tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int
+start_server(void)
+{
+	char server[PATH_MAX], drive[300];
+	struct timespec ms = { 0, 1000000 };
+
+	path_in(server, sizeof(server), bindir, "rump_allserver");
+	snprintf(sockpath, sizeof(sockpath), "%s/sock", tmpdir);
+	snprintf(url, sizeof(url), "unix://%s", sockpath);
+	snprintf(drive, sizeof(drive),
+	    "key=/dev/ffsimg,hostpath=%s,size=host", image);
+	if ((srvpid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (have_ffs)
+			execl(server, "rump_allserver", "-s", "-d", drive, url,
+			    (char *)NULL);
+		else
+			execl(server, "rump_allserver", "-s", url,
+			    (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 10000 && !accepting(); i++)
+		nanosleep(&ms, NULL);
+	setenv("RUMP_SERVER", url, 1);
+	return rumpclient_init() == 0 ? 0 : errno;
+}
+
+/* --------------------------------------------- the multithreaded helper */
+
+#define MT_THREADS	8
+#define MT_CHUNKS	48
+
+struct mt_arg {
+	int	i;
+	char	dir[PATH_MAX];
+	char	line[200];
+};
+
+static void *
+mt_thread(void *v)
+{
+	struct mt_arg *a = v;
+	char p[PATH_MAX + 16], buf[4096], rd[4096];
+	unsigned long sum = 0;
+	struct stat st;
+	int fd, c, ents = 0;
+	FILE *fp;
+	DIR *d;
+
+	snprintf(p, sizeof(p), "%s/t%d.dat", a->dir, a->i);
+	if ((fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0644)) == -1)
+		goto bad;
+	for (c = 0; c < MT_CHUNKS; c++) {
+		memset(buf, 'a' + (a->i + c) % 26, sizeof(buf));
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			goto bad;
+	}
+	if (fsync(fd) == -1 || fstat(fd, &st) == -1 ||
+	    st.st_size != MT_CHUNKS * 4096)
+		goto bad;
+	for (c = MT_CHUNKS - 1; c >= 0; c--) {
+		if (pread(fd, rd, sizeof(rd), (off_t)c * 4096) != 4096 ||
+		    rd[17] != 'a' + (a->i + c) % 26)
+			goto bad;
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0 || close(fd) == -1)
+		goto bad;
+	if ((fp = fopen(p, "r")) == NULL)
+		goto bad;
+	while ((c = fgetc(fp)) != EOF)
+		sum = sum * 31 + (unsigned long)c;
+	fclose(fp);
+	if ((d = opendir(a->dir)) == NULL)
+		goto bad;
+	while (readdir(d) != NULL)
+		ents++;
+	closedir(d);
+	snprintf(a->line, sizeof(a->line), "t%d size %lld sum %lx %s\n",
+	    a->i, (long long)st.st_size, sum, ents >= 2 ? "dir ok" : "dir?");
+	return NULL;
+ bad:
+	snprintf(a->line, sizeof(a->line), "t%d failed: %s\n", a->i,
+	    strerror(errno));
+	return NULL;
+}
+
+static int
+mt_main(const char *dir)
+{
+	static struct mt_arg args[MT_THREADS];
+	pthread_t th[MT_THREADS];
+	int i;
+
+	for (i = 0; i < MT_THREADS; i++) {
+		args[i].i = i;
+		snprintf(args[i].dir, sizeof(args[i].dir), "%s", dir);
+		pthread_create(&th[i], NULL, mt_thread, &args[i]);
+	}
+	for (i = 0; i < MT_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		fputs(args[i].line, stdout);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- boot */
+
+int
+t_boot(void)
+{
+	const char *mt = getenv("TC_HIJACK_MT");
+	ssize_t n;
+
+	if (mt != NULL)
+		exit(mt_main(mt));
+	n = readlink("/proc/self/exe", selfexe, sizeof(selfexe) - 1);
+	selfexe[n > 0 ? n : 0] = '\0';
+	snprintf(bindir, sizeof(bindir), "%s/bin",
+	    dirname(dirname(strdup(selfexe))));
+	if (mkdtemp(tmpdir) == NULL)
+		return errno;
+	atexit(cleanup);
+	setenv("LC_ALL", "C", 1);
+	setenv("TZ", "UTC", 1);
+	umask(022);
+	if (make_src() != 0) {
+		fprintf(stderr, "tc_hijack: cannot build the source tree\n");
+		return 1;
+	}
+	have_ffs = make_image() == 0;
+	if (!have_ffs)
+		fprintf(stderr, "tc_hijack: no %s: FFS tests skipped\n",
+		    MAKEFS);
+	return start_server();
+}
+
+/* ---------------------------------------------------------------- tests */
+
+/*
+ * The listing columns that must agree: type and mode, links, size,
+ * name.  Not a directory's size (each file system has its own) nor a
+ * symlink's mode (NetBSD applies the umask to it, Linux does not).
+ */
+#define LSCOLS "grep -v -e '^total' -e ' \\.\\.$' | awk '{ " \
+	"if ($1 ~ /^d/) $5 = \"-\"; if ($1 ~ /^l/) $1 = \"l\"; " \
+	"print $1, $2, $5, $NF }'"
+/* The same for find: type, mode, size, links, mtime, name, target. */
+#define FINDCOLS(dir) "find " dir " -printf '%y %m %s %n %T@ %p %l\\n' | " \
+	"awk '{ if ($1 == \"d\") $3 = \"-\"; if ($1 == \"l\") $2 = \"-\"; " \
+	"print }' | sort"
+
+TEST(ls_la)
+{
+	compare("cp -a \"$SRC\" s && ls -la s | " LSCOLS " && "
+	    "ls -la s/sub s/sub/deep | " LSCOLS " && ls s && ls -1 s/sub && "
+	    "ls -l s/link | awk '{print substr($1, 1, 1), $(NF-2), $(NF-1), $NF}' && "
+	    "ls -d s/*.txt && ls -ld s/empty | awk '{print $1, $2}'");
+}
+
+TEST(cp_a_both_ways)
+{
+	compare("cp -a \"$SRC\" c && "
+	    FINDCOLS("c") " && "
+	    "sha256sum $(find c -type f | sort) && "
+	    "cp -a c \"$OUT/back\" && cd \"$OUT\" && "
+	    FINDCOLS("back") " && "
+	    "sha256sum $(find back -type f | sort)");
+	CHECK_EQ(rump_size("c/sub/big.bin"), 300000);
+	CHECK_EQ(rump_size("c/a.txt"), 17);
+}
+
+TEST(mv_rm_mkdir_p)
+{
+	compare("mkdir -p x/y/z && touch x/y/z/f && mv x/y x/w && "
+	    "ls -R x && mv x/w/z/f x/g && ls x x/w/z && "
+	    "mkdir -p \"$PWD/p/q/r\" && mkdir -p p/q/s/ && ls -R p && "
+	    "rm -r x/w && ls x && rm -r p && ls && rmdir x/g; echo $?; "
+	    "rm -r x; ls");
+}
+
+TEST(links_stat_touch_chmod)
+{
+	compare("echo data > f && ln -s f lnk && ln -s nowhere dangling && "
+	    "readlink lnk dangling && ln f hard && "
+	    "stat -c '%n %h %s %a %F' f hard && "
+	    "stat -c '%n %h %s %F' lnk dangling && "
+	    "stat -L -c '%n %s %F' lnk && "
+	    "touch -d '2020-01-02 03:04:05' f && stat -c '%Y %y' f hard && "
+	    "touch new && stat -c '%s %a' new && chmod 751 f && "
+	    "chmod u-w new && stat -c '%a' f new && "
+	    "readlink -f lnk | xargs basename && cat lnk");
+}
+
+TEST(du_find)
+{
+	compare("cp -a \"$SRC\" d && du -ab d/a.txt d/sub/big.bin && "
+	    "du -b d/sub/big.bin && find d | sort && "
+	    "find d -type f -name '*.txt' | sort && find d -type l && "
+	    "find d -type d -empty && find d -newer d/a.txt | sort; "
+	    "find d -size +100k");
+}
+
+TEST(text_tools)
+{
+	compare("cp \"$SRC\"/sub/big.bin b && cp \"$SRC\"/a.txt a && "
+	    "cat a && head -n 2 a && tail -n 1 a && tail -c 5 a && "
+	    "wc a b && sha256sum a b && head -c 1000 b | sha256sum && "
+	    "tail -c 1000 b | sha256sum && "
+	    "dd if=b of=c bs=4k status=none && cmp b c && "
+	    "dd if=b bs=1000 skip=3 count=5 status=none | sha256sum && "
+	    "dd if=a of=c bs=1 seek=2 conv=notrunc status=none && "
+	    "sha256sum c && cat a a > aa && wc -c aa");
+	CHECK_EQ(rump_size("aa"), 34);
+	CHECK_EQ(rump_size("c"), 300000);
+}
+
+TEST(tar_c_x)
+{
+	compare("tar cf t.tar -C \"$SRC\" . && tar tf t.tar | sort && "
+	    "mkdir x && tar xf t.tar -C x && "
+	    FINDCOLS("x") " && "
+	    "sha256sum $(find x -type f | sort) && "
+	    "tar cf - x | tar tf - | sort | head -5 && "
+	    "tar cf \"$OUT/o.tar\" x && tar tf \"$OUT/o.tar\" | sort | tail -3");
+}
+
+TEST(bash_redirections_globbing)
+{
+	compare("echo one > f && echo two >> f && cat < f && "
+	    "printf '%s\\n' three >> f && wc -l < f && "
+	    "exec 3> g && echo via3 >&3 && exec 3>&- && cat g && "
+	    "exec 4< f && read -r l <&4 && echo \"l=$l\" && exec 4<&- && "
+	    "x=$(cat f) && echo \"$x\" | tail -1 && "
+	    "touch a.c b.c c.h && echo *.c && echo *.[ch] && "
+	    "for i in *; do [ -f \"$i\" ] && echo \"file $i\"; done; "
+	    "test -r f && test -w f && ! test -x f && echo perms; "
+	    "[ -s f ] && [ ! -s a.c ] && echo sizes; "
+	    "mkdir d && cd d && pwd | sed 's|.*/||' && echo in > ../h && "
+	    "cd .. && cat h && { echo grouped; echo err >&2; } > k 2>&1 && "
+	    "cat k && ls nonexist 2>/dev/null; echo $?");
+}
+
+TEST(python_io_walk)
+{
+	compare("python3 -c '\n"
+	    "import os, shutil\n"
+	    "with open(\"f.txt\", \"w\") as f: f.write(\"abc\\n\" * 1000)\n"
+	    "with open(\"f.txt\", \"a\") as f: print(\"tail\", file=f)\n"
+	    "print(open(\"f.txt\").read()[-9:], os.stat(\"f.txt\").st_size)\n"
+	    "with open(\"b.bin\", \"wb\") as f: f.write(bytes(range(256)) * 40)\n"
+	    "with open(\"b.bin\", \"rb\") as f:\n"
+	    "    f.seek(1000); print(f.read(4).hex(), f.tell())\n"
+	    "shutil.copytree(os.environ[\"SRC\"], \"tree\", symlinks=True)\n"
+	    "for d, ds, fs in sorted(os.walk(\"tree\")):\n"
+	    "    print(d, sorted(ds), sorted(fs))\n"
+	    "print(os.readlink(\"tree/link\"), os.path.islink(\"tree/link\"))\n"
+	    "os.rename(\"tree/a.txt\", \"tree/z.txt\")\n"
+	    "print(sorted(os.listdir(\"tree\")))\n"
+	    "shutil.rmtree(\"tree\")\n"
+	    "print(sorted(os.listdir(\".\")), os.path.exists(\"tree\"))\n"
+	    "os.mkdir(\"m\"); os.chdir(\"m\"); print(os.path.basename(os.getcwd()))\n"
+	    "try:\n"
+	    "    os.rmdir(\"/nonexistent-dir-xyz\" if False else \"..\")\n"
+	    "except OSError as e: print(type(e).__name__)\n"
+	    "'");
+}
+
+TEST(multithreaded_c)
+{
+	char extra[PATH_MAX + 32];
+
+#ifdef SANITIZED
+	fprintf(stderr, "  multithreaded_c: skipped under sanitizers "
+	    "(python_threads covers it)\n");
+	return;
+#endif
+	snprintf(extra, sizeof(extra), "TC_HIJACK_MT=.");
+	compare_in(NULL, "TC_HIJACK_MT=$PWD \"$TC_SELF\" && ls | sort | wc -l",
+	    extra);
+}
+
+TEST(python_threads)
+{
+	compare("python3 -c '\n"
+	    "import threading, os\n"
+	    "def work(i):\n"
+	    "    p = \"t%d.dat\" % i\n"
+	    "    with open(p, \"wb\") as f:\n"
+	    "        for c in range(64): f.write(bytes([65 + (i + c) % 26]) * 4096)\n"
+	    "    with open(p, \"rb\") as f: data = f.read()\n"
+	    "    res[i] = (len(data), data[4096 * 5], len(os.listdir(\".\")) >= 1)\n"
+	    "res = {}\n"
+	    "ts = [threading.Thread(target=work, args=(i,)) for i in range(8)]\n"
+	    "[t.start() for t in ts]; [t.join() for t in ts]\n"
+	    "print(sorted(res.items()))\n"
+	    "'");
+}
+
+TEST(errors_translated)
+{
+	compare("ls nonexist; echo $?; mkdir d; mkdir d; echo $?; "
+	    "touch d/f; rmdir d; echo $?; rm d; echo $?; "
+	    "cat d; echo $?; ln -s loop1 loop2; ln -s loop2 loop1; "
+	    "cat loop1; echo $?; mv d d/sub; echo $?; "
+	    "echo x > d/f/g; echo $?; cd nonexist; echo $?");
+}
+
+TEST(host_paths_untouched)
+{
+	compare("wc -c < /etc/passwd && ls -d /etc /usr/bin && "
+	    "cat /etc/hostname | wc -l && echo h > \"$OUT/h\" && "
+	    "cat \"$OUT/h\" && cp \"$OUT/h\" here && cat here && "
+	    "cp here \"$OUT/back\" && cat \"$OUT/back\"");
+}
+
+TEST(fd_numbers_cross_worlds)
+{
+	/* descriptors above 2, dup onto a host fd and back, redirection of
+	 * a whole compound command, a subshell that inherits a rump fd */
+	compare("exec 5> f7 && echo a >&5 && (echo b >&5) && "
+	    "exec 6>&5 && exec 5>&- && echo c >&6 && exec 6>&- && cat f7 && "
+	    "exec 7< f7 && head -n1 <&7 && exec 7<&- && "
+	    "{ cat f7; cat \"$SRC/a.txt\"; } > both && wc -l both && "
+	    "cat f7 | sort -r && sort -r < f7 > s && cat s");
+}
+
+TEST(df_statvfs)
+{
+	struct rump_statvfs sv;
+	char dir[128], rr[PATH_MAX], out[4096], want[256], rd[160];
+	char env[200];
+	int rc;
+
+	CHECK_OK(mount_test_tmpfs());
+	snprintf(dir, sizeof(dir), "/t/%s", t_current);
+	CHECK_OK(rump_sys_statvfs1(dir, (struct statvfs *)(void *)&sv, 1));
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	snprintf(rd, sizeof(rd), "/rump/t/%s", t_current);
+	snprintf(env, sizeof(env), "POSIXLY_CORRECT=");
+	rc = run("/", (char *[]){ env, NULL }, (char *[]){ rr,
+	    (char *)"df", (char *)"-B1", (char *)"--output=size,avail",
+	    rd, NULL }, out, sizeof(out));
+	CHECK_EQ(rc, 0);
+	snprintf(want, sizeof(want), "%llu %llu",
+	    (unsigned long long)(sv.f_blocks * sv.f_frsize),
+	    (unsigned long long)(sv.f_bavail * sv.f_frsize));
+	{
+		unsigned long long a = 0, b = 0;
+		char *nl = strchr(out, '\n');
+		char got[256];
+
+		if (nl == NULL || sscanf(nl + 1, "%llu %llu", &a, &b) != 2)
+			t_fail(__FILE__, __LINE__, "df said: %s", out);
+		snprintf(got, sizeof(got), "%llu %llu", a, b);
+		CHECK_STR(got, want);
+	}
+}
+
+TEST(ffs_read_only)
+{
+	struct rump_ufs_args args = { .fspec = (char *)"/dev/ffsimg" };
+
+	if (!have_ffs) {
+		fprintf(stderr, "  ffs_read_only: skipped (no makefs)\n");
+		return;
+	}
+	rump_sys_mkdir("/ffs", 0755);
+	CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/ffs", RUMP_MNT_RDONLY,
+	    &args, sizeof(args)));
+	/* The host side reads the tree makefs was made from. */
+	compare_in("/rump/ffs", "[ \"$PWD\" = /rump/ffs ] || cd \"$SRC\"; "
+	    "ls -la | " LSCOLS " && ls -la sub | " LSCOLS " && "
+	    FINDCOLS(".") " | sed 's/[.][0-9]\\{10\\} / /' && "
+	    "sha256sum $(find . -type f | sort) && du -ab a.txt sub/big.bin && "
+	    "tar cf - . | tar tf - | sort | tail -3 && readlink link", NULL);
+	CHECK_OK(rump_sys_unmount("/ffs", 0));
+}
+
+/* ---------------------------------------------- rump.run and no server */
+
+TEST(rump_run_usage)
+{
+	char rr[PATH_MAX], out[4096];
+	int rc;
+
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	rc = run("/", NULL, (char *[]){ rr, NULL }, out, sizeof(out));
+	CHECK_EQ(rc, 1);
+	CHECK(strstr(out, "usage: rump.run") != NULL);
+	rc = run("/", NULL, (char *[]){ rr, (char *)"/nonexistent/prog",
+	    NULL }, out, sizeof(out));
+	CHECK_EQ(rc, 127);
+	CHECK(strncmp(out, "rump.run: /nonexistent/prog: ", 29) == 0);
+	rc = run("/", (char *[]){ (char *)"RUMP_SERVER", NULL },
+	    (char *[]){ (char *)"/usr/bin/env", (char *)"-u",
+	    (char *)"RUMP_SERVER", rr, (char *)"true", NULL }, out,
+	    sizeof(out));
+	CHECK_EQ(rc, 1);
+	CHECK(strstr(out, "RUMP_SERVER is not set") != NULL);
+}
+
+TEST(no_server_host_still_works)
+{
+	char rr[PATH_MAX], out[4096], env[200];
+	int rc;
+
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	snprintf(env, sizeof(env), "RUMP_SERVER=unix://%s/nosuchsock",
+	    tmpdir);
+	rc = run("/", (char *[]){ env, NULL }, (char *[]){ rr,
+	    (char *)"/bin/sh", (char *)"-c", (char *)"cat /etc/hostname "
+	    ">/dev/null && echo host-ok && ls /rump/x; echo rc=$?", NULL },
+	    out, sizeof(out));
+	CHECK_EQ(rc, 0);
+	CHECK(strstr(out, "host-ok\n") != NULL);
+	CHECK(strstr(out, "Transport endpoint is not connected") != NULL);
+	CHECK(strstr(out, "rc=2\n") != NULL);
+}
