@@ -453,6 +453,7 @@ mount_one(struct req *r, const char *options)
 		if (rump_sys_statvfs1(r->node, (void *)&sf, RUMP_ST_WAIT) == -1)
 			errx(1, "statvfs %s: %s", r->node,
 			    rump_strerror(errno));
+		statvfs_terminate(&sf);
 		print_mount(&sf);
 	}
 	return 0;
@@ -565,8 +566,10 @@ main(int argc, char *argv[])
 		r.node = argv[1];
 		/* An update keeps the type it has unless -t says. */
 		if ((initflags & RUMP_MNT_UPDATE) && !typeset &&
-		    rump_sys_statvfs1(r.node, (void *)&sf, RUMP_ST_WAIT) == 0)
+		    rump_sys_statvfs1(r.node, (void *)&sf, RUMP_ST_WAIT) == 0) {
+			statvfs_terminate(&sf);
 			r.type = sf.f_fstypename;
+		}
 		rv = mount_one(&r, options);
 	}
 	free(options);

@@ -35,6 +35,9 @@
 #define CTL_MAXNAME	RUMP_CTL_MAXNAME
 #define NAMEMAX		(RUMP_SYSCTL_NAMELEN * CTL_MAXNAME + CTL_MAXNAME)
 #define TYPE(f)		((f) & RUMP_CTLTYPE_MASK)
+#define MAXCHILDREN	100000		/* a larger answer is nonsense */
+#define MAXVALUE	(16 << 20)	/* the same for a value's size */
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
 
 /* Node flags beyond rumpdefs.h (sys/sysctl.h). */
 #define CTLFLAG_HEX		0x00001000
@@ -122,29 +125,35 @@ static int
 query_children(int *mib, unsigned len, struct rump_sysctlnode **out)
 {
 	struct rump_sysctlnode q, *buf;
-	size_t sz;
+	size_t sz, alloc;
+	int tries;
 
 	memset(&q, 0, sizeof(q));
 	q.sysctl_flags = RUMP_SYSCTL_VERSION;
 	mib[len] = RUMP_CTL_QUERY;
-	for (;;) {
+	for (tries = 0; tries < 100; tries++) {
 		sz = 0;
 		if (rump_sys___sysctl(mib, len + 1, NULL, &sz, &q,
 		    sizeof(q)) == -1)
 			return -1;
-		sz += sizeof(*buf);	/* room for one more to appear */
-		if ((buf = malloc(sz)) == NULL)
-			err(1, "malloc");
-		if (rump_sys___sysctl(mib, len + 1, buf, &sz, &q,
-		    sizeof(q)) == 0)
+		if (sz > MAXCHILDREN * sizeof(*buf))
 			break;
+		alloc = sz + sizeof(*buf);	/* room for one more */
+		if ((buf = malloc(alloc)) == NULL)
+			err(1, "malloc");
+		sz = alloc;
+		if (rump_sys___sysctl(mib, len + 1, buf, &sz, &q,
+		    sizeof(q)) == 0) {
+			*out = buf;
+			return (int)(MIN(sz, alloc) / sizeof(*buf));
+		}
 		free(buf);
 		if (errno != RUMP_ENOMEM)
 			return -1;
 		/* more than one appeared between the two calls: again */
 	}
-	*out = buf;
-	return (int)(sz / sizeof(*buf));
+	errno = RUMP_EPROTO;
+	return -1;
 }
 
 /*
@@ -376,19 +385,26 @@ show_struct(const unsigned char *data, size_t sz)
 static void *
 read_leaf(int *mib, unsigned len, size_t *sz, int *error)
 {
+	size_t alloc;
 	void *buf;
 
-	for (;;) {
-		if ((buf = malloc(*sz > 0 ? *sz : 1)) == NULL)
+	for (int tries = 0; tries < 100 && *sz <= MAXVALUE; tries++) {
+		alloc = *sz > 0 ? *sz : 1;
+		if ((buf = calloc(1, alloc)) == NULL)
 			err(1, "malloc");
-		if (rump_sys___sysctl(mib, len, buf, sz, NULL, 0) == 0)
+		*sz = alloc;
+		if (rump_sys___sysctl(mib, len, buf, sz, NULL, 0) == 0) {
+			*sz = MIN(*sz, alloc);
 			return buf;
+		}
 		free(buf);
 		if (errno != RUMP_ENOMEM) {
 			*error = errno;
 			return NULL;
 		}
 	}
+	*error = RUMP_EPROTO;
+	return NULL;
 }
 
 static void print_tree(int *mib, unsigned len,
@@ -517,23 +533,24 @@ static void
 write_string(int *mib, unsigned len, const struct rump_sysctlnode *node,
     const char *value)
 {
-	size_t si = strlen(value) + 1, so = node->sysctl_size;
+	size_t si = strlen(value) + 1, so = node->sysctl_size, alloc;
 	char *old;
 
 	if (si > so && so != 0) {
 		sysctl_warn("%s: string too long\n", value);
 		exit(1);
 	}
-	if (so == 0)
+	if (so == 0 || so > MAXVALUE)
 		so = 1024;
-	if ((old = calloc(1, so)) == NULL)
+	alloc = so;
+	if ((old = calloc(1, alloc)) == NULL)
 		err(1, "malloc");
 	if (rump_sys___sysctl(mib, len, old, &so, value, si) == -1) {
 		free(old);
 		sysctl_error(errno, false);
 		return;
 	}
-	show_string(node, old, so, SHOW_OLD);
+	show_string(node, old, MIN(so, alloc), SHOW_OLD);
 	show_string(node, value, si, SHOW_NEW);
 	free(old);
 }

@@ -20,22 +20,36 @@
 #include <rump/rump_types.h>
 
 /*
+ * The names in a statvfs record end in NUL whatever the server sent:
+ * the one check on what crosses the socket, so callers may use them
+ * as strings.
+ */
+static inline void
+statvfs_terminate(struct rump_statvfs *sf)
+{
+	sf->f_fstypename[sizeof(sf->f_fstypename) - 1] = '\0';
+	sf->f_mntonname[sizeof(sf->f_mntonname) - 1] = '\0';
+	sf->f_mntfromname[sizeof(sf->f_mntfromname) - 1] = '\0';
+}
+
+/*
  * The mounts, oldest first, in a malloc'd array (*sfp, freed by the
  * caller).  Returns how many, or -1 with a NetBSD errno in errno.  A
  * mount may come or go between the count and the fetch, so ask again
- * until the array had room to spare.
+ * while the array fills up (a bounded number of times: a server that
+ * never settles, or answers more records than there was room for, is
+ * an error).
  */
 static inline int
 mnt_getinfo(struct rump_statvfs **sfp)
 {
-	struct rump_statvfs *sf = NULL;
-	int n, got;
+	struct rump_statvfs *sf;
+	int n, got, i, tries;
 
-	for (;;) {
+	for (tries = 0; tries < 100; tries++) {
 		n = rump_sys_getvfsstat(NULL, 0, RUMP_ST_NOWAIT);
-		if (n == -1)
+		if (n < 0 || n > 1000000)
 			return -1;
-		free(sf);
 		sf = calloc((size_t)n + 1, sizeof(*sf));
 		if (sf == NULL) {
 			errno = RUMP_ENOMEM;
@@ -43,15 +57,18 @@ mnt_getinfo(struct rump_statvfs **sfp)
 		}
 		got = rump_sys_getvfsstat((void *)sf,
 		    ((size_t)n + 1) * sizeof(*sf), RUMP_ST_NOWAIT);
-		if (got == -1) {
-			free(sf);
-			return -1;
-		}
-		if (got <= n) {
+		if (got >= 0 && got <= n) {
+			for (i = 0; i < got; i++)
+				statvfs_terminate(&sf[i]);
 			*sfp = sf;
 			return got;
 		}
+		free(sf);
+		if (got != n + 1)
+			break;
 	}
+	errno = RUMP_EPROTO;
+	return -1;
 }
 
 /*
