@@ -201,13 +201,16 @@ compare_in(const char *rdir, const char *script, const char *extra)
 }
 
 /* The test's rump directory, seen from this process (not through the
- * hijack): path's size there, or -1. */
+ * hijack): path's size there, or -1.  (Our cwd is the directory the
+ * test's tmpfs covers, so the path is made absolute.) */
 static long long
 rump_size(const char *path)
 {
 	struct rump_stat st;
+	char p[256];
 
-	if (rump_sys_stat(path, (struct stat *)(void *)&st) == -1)
+	snprintf(p, sizeof(p), "/t/%s/%s", t_current, path);
+	if (rump_sys_stat(p, (struct stat *)(void *)&st) == -1)
 		return -1;
 	return st.st_size;
 }
