@@ -366,14 +366,15 @@ int
 t_boot(void)
 {
 	const char *mt = getenv("TC_HIJACK_MT");
+	static char exe[PATH_MAX];
 	ssize_t n;
 
 	if (mt != NULL)
 		exit(mt_main(mt));
 	n = readlink("/proc/self/exe", selfexe, sizeof(selfexe) - 1);
 	selfexe[n > 0 ? n : 0] = '\0';
-	snprintf(bindir, sizeof(bindir), "%s/bin",
-	    dirname(dirname(strdup(selfexe))));
+	memcpy(exe, selfexe, sizeof(exe));
+	snprintf(bindir, sizeof(bindir), "%s/bin", dirname(dirname(exe)));
 	if (mkdtemp(tmpdir) == NULL)
 		return errno;
 	atexit(cleanup);

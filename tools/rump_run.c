@@ -42,6 +42,7 @@ main(int argc, char *argv[])
 	char lib[PATH_MAX], *pre;
 	const char *old;
 	size_t len;
+	int e;
 
 	if (argc > 1 && strcmp(argv[1], "--") == 0) {
 		argv++;
@@ -67,9 +68,12 @@ main(int argc, char *argv[])
 	snprintf(pre, len, "%s%s%s", lib, old ? ":" : "", old ? old : "");
 	if (setenv("LD_PRELOAD", pre, 1) == -1) {
 		fprintf(stderr, "rump.run: %s\n", strerror(errno));
+		free(pre);
 		return 1;
 	}
 	execvp(argv[1], argv + 1);
-	fprintf(stderr, "rump.run: %s: %s\n", argv[1], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	e = errno;
+	free(pre);
+	fprintf(stderr, "rump.run: %s: %s\n", argv[1], strerror(e));
+	return e == ENOENT ? 127 : 126;
 }
