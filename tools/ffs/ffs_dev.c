@@ -155,10 +155,41 @@ dev_rw(struct ffs_dev *d, void *buf, size_t len, uint64_t off, bool wr)
 	return 0;
 }
 
+/*
+ * A raw disk moves whole sectors only: a request that is not aligned
+ * goes through a bounce buffer of the sectors around it (a write reads
+ * them first).
+ */
+static int
+dev_rw_any(struct ffs_dev *d, void *buf, size_t len, uint64_t off, bool wr)
+{
+	uint64_t a = off & ~(uint64_t)511, e = (off + len + 511) & ~(uint64_t)511;
+	uint8_t *tmp;
+	int rc;
+
+	if (!d->remote || (off % 512 == 0 && len % 512 == 0))
+		return dev_rw(d, buf, len, off, wr);
+	if (e > d->size || off + len < off)
+		return dev_rw(d, buf, len, off, wr);	/* reports it */
+	if ((tmp = malloc((size_t)(e - a))) == NULL) {
+		snprintf(d->err, sizeof(d->err), "out of memory");
+		return -1;
+	}
+	rc = dev_rw(d, tmp, (size_t)(e - a), a, false);
+	if (rc == 0 && !wr)
+		memcpy(buf, tmp + (off - a), len);
+	if (rc == 0 && wr) {
+		memcpy(tmp + (off - a), buf, len);
+		rc = dev_rw(d, tmp, (size_t)(e - a), a, true);
+	}
+	free(tmp);
+	return rc;
+}
+
 int
 dev_read(struct ffs_dev *d, void *buf, size_t len, uint64_t off)
 {
-	return dev_rw(d, buf, len, off, false);
+	return dev_rw_any(d, buf, len, off, false);
 }
 
 int
@@ -168,7 +199,7 @@ dev_write(struct ffs_dev *d, const void *buf, size_t len, uint64_t off)
 		snprintf(d->err, sizeof(d->err), "opened read-only");
 		return -1;
 	}
-	return dev_rw(d, (void *)(uintptr_t)buf, len, off, true);
+	return dev_rw_any(d, (void *)(uintptr_t)buf, len, off, true);
 }
 
 int

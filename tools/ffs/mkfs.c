@@ -67,12 +67,12 @@ pick_sizes(const struct mkfs_params *p, int *bsize, int *fsize)
 static int
 set_sizes(struct fs *fs, int bsize, int fsize, char *err, size_t errlen)
 {
-	if (!pow2(bsize) || bsize < MINBSIZE || bsize > MAXBSIZE)
-		ERR("block size %d: must be a power of 2 from %d to %d", bsize,
-		    MINBSIZE, MAXBSIZE);
 	if (!pow2(fsize) || fsize < DEV_BSIZE)
 		ERR("fragment size %d: must be a power of 2, at least %d",
 		    fsize, DEV_BSIZE);
+	if (!pow2(bsize) || bsize < MINBSIZE || bsize > MAXBSIZE)
+		ERR("block size %d: must be a power of 2 from %d to %d", bsize,
+		    MINBSIZE, MAXBSIZE);
 	if (fsize > bsize)
 		ERR("block size (%d) cannot be smaller than fragment size (%d)",
 		    bsize, fsize);
