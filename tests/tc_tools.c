@@ -575,6 +575,8 @@ TEST(umount_errors_are_netbsds)
 	CHECK_STR(o.err, "rump.umount: /: Invalid argument\n");
 	CHECK_EQ(run(&o, "rump.umount", NULL), 1);
 	CHECK(strncmp(o.err, UMOUNT_USAGE, strlen(UMOUNT_USAGE)) == 0);
+	CHECK_EQ(run(&o, "rump.umount", "-h", NULL), 1);
+	CHECK_STR(o.err, UMOUNT_USAGE "\t rump.umount -a[fvF] [-t fstypelist]\n");
 	CHECK_EQ(run(&o, "rump.umount", "-a", dir, NULL), 1);
 	CHECK(strncmp(o.err, "Usage: ", 7) == 0);
 }
@@ -770,6 +772,10 @@ TEST(sysctl_errors_are_netbsds)
 	CHECK_STR(o.out, "");
 	CHECK_EQ(run(&o, "rump.sysctl", NULL), 1);
 	CHECK(strncmp(o.err, "usage:\trump.sysctl [-enq]", 25) == 0);
+	CHECK_EQ(run(&o, "rump.sysctl", "-h", NULL), 1);
+	CHECK_STR(o.err, "usage:\trump.sysctl [-enq] [-x|-r] variable ...\n"
+	    "\trump.sysctl [-en] [-q] -w variable=value ...\n"
+	    "\trump.sysctl [-en] -a\n\trump.sysctl [-en] -A\n");
 	CHECK_EQ(run(&o, "rump.sysctl", "-x", "-r", "kern", NULL), 1);
 	CHECK(strncmp(o.err, "usage:", 6) == 0);
 }
