@@ -251,9 +251,10 @@ ffs_compare_data(const char *host, const char *rpath, off_t size)
 	return errors;
 }
 
-/* Compare the mounted tree at rpath with the host tree at host. */
+/* Compare the mounted tree at rpath with the host tree at host; meta:
+ * also modes, owners and mtimes (makefs copies them). */
 __attribute__((unused)) static int
-ffs_compare_tree(const char *host, const char *rpath)
+ffs_compare_tree_meta(const char *host, const char *rpath, bool meta)
 {
 	struct ffs_names hn = { 0 }, rn = { 0 };
 	int errors = 0;
@@ -287,18 +288,19 @@ ffs_compare_tree(const char *host, const char *rpath)
 			FFS_ERR("%s: lstat (errno %d)", rp, errno);
 			continue;
 		}
-		if (rs.st_mode != hs.st_mode)
+		if (meta ? rs.st_mode != hs.st_mode :
+		    (rs.st_mode & 0170000) != (hs.st_mode & 0170000))
 			FFS_ERR("%s: mode %o vs %o", rp, rs.st_mode,
 			    hs.st_mode);
 		if (rs.st_nlink != hs.st_nlink)
 			FFS_ERR("%s: nlink %u vs %u", rp, rs.st_nlink,
 			    (unsigned)hs.st_nlink);
-		if (rs.st_uid != hs.st_uid || rs.st_gid != hs.st_gid)
+		if (meta && (rs.st_uid != hs.st_uid || rs.st_gid != hs.st_gid))
 			FFS_ERR("%s: owner", rp);
 		if (!S_ISDIR(hs.st_mode) && rs.st_size != hs.st_size)
 			FFS_ERR("%s: size %lld vs %lld", rp,
 			    (long long)rs.st_size, (long long)hs.st_size);
-		if (rs.st_mtim.tv_sec != hs.st_mtim.tv_sec)
+		if (meta && rs.st_mtim.tv_sec != hs.st_mtim.tv_sec)
 			FFS_ERR("%s: mtime", rp);
 		if (S_ISREG(hs.st_mode))
 			errors += ffs_compare_data(hp, rp, hs.st_size);
@@ -311,12 +313,18 @@ ffs_compare_tree(const char *host, const char *rpath)
 				FFS_ERR("%s: link target (%zd vs %zd)", rp,
 				    rl, hl);
 		} else if (S_ISDIR(hs.st_mode))
-			errors += ffs_compare_tree(hp, rp);
+			errors += ffs_compare_tree_meta(hp, rp, meta);
 	}
 out:
 	ffs_names_free(&hn);
 	ffs_names_free(&rn);
 	return errors;
+}
+
+__attribute__((unused)) static int
+ffs_compare_tree(const char *host, const char *rpath)
+{
+	return ffs_compare_tree_meta(host, rpath, true);
 }
 
 /* Walk whatever is readable under rpath; errors are expected. */
@@ -389,6 +397,235 @@ ffs_read_sbinfo(const char *image, struct ffs_sbinfo *sb)
 #undef LE32
 #undef LE64
 	return 0;
+}
+
+
+/* --- read-write helpers ------------------------------------------------ */
+
+/* Register image as block device key and mount it at mnt with flags. */
+__attribute__((unused)) static int
+ffs_mount_flags(const char *image, const char *key, const char *mnt,
+    int flags)
+{
+	struct rump_ufs_args args = { .fspec = (char *)key };
+	int e;
+
+	if ((e = rump_pub_etfs_register(key, image, RUMP_ETFS_BLK)) != 0) {
+		errno = e;
+		return -1;
+	}
+	rump_sys_mkdir(mnt, 0755);
+	if (rump_sys_mount("ffs", mnt, flags, &args, sizeof(args)) == -1) {
+		e = errno;
+		rump_pub_etfs_remove(key);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* The checker built beside the tests (build/bin/rump.fsck_ffs). */
+__attribute__((unused)) static const char *
+ffs_fsck_path(void)
+{
+	static char path[1100];
+	char exe[1024];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/../bin/rump.fsck_ffs", exe);
+	return access(path, X_OK) == 0 ? path : NULL;
+}
+
+/*
+ * Run rump.fsck_ffs -n on image: 0 if it finds the file system
+ * consistent (and, with want_clean, marked clean).  Without the
+ * checker, 0 (the tests' own image checks still run).
+ */
+__attribute__((unused)) static int
+ffs_fsck(const char *image, bool want_clean)
+{
+	const char *fsck = ffs_fsck_path();
+	char cmd[2400], out[16384];
+	size_t len = 0, n;
+	FILE *p;
+	int rc;
+
+	if (fsck == NULL)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "env -u RUMP_SERVER '%s' -n '%s' 2>&1",
+	    fsck, image);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	while (len < sizeof(out) - 1 &&
+	    (n = fread(out + len, 1, sizeof(out) - 1 - len, p)) > 0)
+		len += n;
+	out[len] = '\0';
+	rc = pclose(p);
+	if (rc == 0 && (!want_clean || strstr(out, "already clean") != NULL))
+		return 0;
+	fprintf(stderr, "  fsck of %s (status %d):\n%s", image, rc, out);
+	return -1;
+}
+
+/* What our own reading of an image's metadata found. */
+struct ffs_imgcheck {
+	int	clean;		/* fs_clean */
+	int	swapped;
+	int64_t	ndir, nbfree, nifree, nffree;	/* recounted from the maps */
+};
+
+__attribute__((unused)) static uint64_t
+ffs_img_get(const unsigned char *p, int size, int swapped)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < size; i++)
+		v |= (uint64_t)p[swapped ? size - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/*
+ * Check an image by its bytes, offsets from spec sections 3, 8 and 9:
+ * for every cg, recount free blocks, free frags in partial blocks and
+ * used inodes from its maps, and compare with cg_cs, the summary
+ * array and fs_cstotal.  -1 (with a message) on any disagreement.
+ */
+__attribute__((unused)) static int
+ffs_image_check(const char *image, struct ffs_imgcheck *ic)
+{
+	static const long locs[] = { 65536, 8192, 0, 262144 };
+	unsigned char sb[1376], *cg = NULL, *cs = NULL;
+	int fd = open(image, O_RDONLY), errors = 0, sw = -1;
+	long loc = 0;
+
+	memset(ic, 0, sizeof(*ic));
+	for (size_t i = 0; fd != -1 && i < 4 && sw < 0; i++) {
+		if (pread(fd, sb, sizeof(sb), locs[i]) != sizeof(sb))
+			continue;
+		for (int s = 0; s < 2; s++) {
+			uint64_t m = ffs_img_get(sb + 1372, 4, s);
+
+			if ((m == 0x19540119 || m == 0x00011954) &&
+			    (int64_t)ffs_img_get(sb + 1000, 8, s) == locs[i]) {
+				sw = s;
+				loc = locs[i];
+			}
+		}
+	}
+	if (sw < 0) {
+		fprintf(stderr, "  %s: no superblock\n", image);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	(void)loc;
+#define G(p, o, n)	((int64_t)(int32_t)ffs_img_get((p) + (o), (n), sw))
+#define G64(p, o)	((int64_t)ffs_img_get((p) + (o), 8, sw))
+	int64_t ncg = G(sb, 44, 4), fsize = G(sb, 52, 4), frag = G(sb, 56, 4);
+	int64_t ipg = G(sb, 184, 4), fpg = G(sb, 188, 4), cblkno = G(sb, 12, 4);
+	int64_t cgsize = G(sb, 160, 4), size = G64(sb, 1080);
+	int64_t csaddr = G64(sb, 1096), cssize = G(sb, 156, 4);
+	int64_t tot[4] = { 0, 0, 0, 0 };
+
+	ic->clean = sb[209];
+	ic->swapped = sw;
+	cg = malloc((size_t)cgsize);
+	cs = malloc((size_t)cssize);
+	if (pread(fd, cs, (size_t)cssize, csaddr * fsize) != cssize)
+		errors++;
+	for (int64_t c = 0; c < ncg && errors == 0; c++) {
+		int64_t ndblk = fpg < size - c * fpg ? fpg : size - c * fpg;
+		int64_t nb = 0, nf = 0, ni = 0, nd;
+		const unsigned char *fmap, *imap;
+
+		if (pread(fd, cg, (size_t)cgsize, (c * fpg + cblkno) * fsize) !=
+		    cgsize) {
+			errors++;
+			break;
+		}
+		imap = cg + G(cg, 92, 4);
+		fmap = cg + G(cg, 96, 4);
+		for (int64_t b = 0; b + frag <= ndblk; b += frag) {
+			int64_t f = 0;
+
+			for (int64_t k = 0; k < frag; k++)
+				f += (fmap[(b + k) / 8] >> ((b + k) % 8)) & 1;
+			if (f == frag)
+				nb++;
+			else
+				nf += f;
+		}
+		for (int64_t b = ndblk - ndblk % frag; b < ndblk; b++)
+			nf += (fmap[b / 8] >> (b % 8)) & 1;
+		for (int64_t k = 0; k < ipg; k++)
+			ni += (imap[k / 8] >> (k % 8)) & 1;
+		nd = G(cg, 24, 4);
+		if (G(cg, 28, 4) != nb || G(cg, 36, 4) != nf ||
+		    G(cg, 32, 4) != ipg - ni) {
+			fprintf(stderr, "  cg %lld: cs nbfree %lld nffree %lld "
+			    "nifree %lld, maps say %lld %lld %lld\n",
+			    (long long)c, (long long)G(cg, 28, 4),
+			    (long long)G(cg, 36, 4), (long long)G(cg, 32, 4),
+			    (long long)nb, (long long)nf, (long long)(ipg - ni));
+			errors++;
+		}
+		if (G(cs, 16 * c, 4) != nd || G(cs, 16 * c + 4, 4) != nb ||
+		    G(cs, 16 * c + 8, 4) != ipg - ni ||
+		    G(cs, 16 * c + 12, 4) != nf) {
+			fprintf(stderr, "  cg %lld: summary array differs\n",
+			    (long long)c);
+			errors++;
+		}
+		tot[0] += nd;
+		tot[1] += nb;
+		tot[2] += ipg - ni;
+		tot[3] += nf;
+	}
+	if (errors == 0 && (G64(sb, 1008) != tot[0] || G64(sb, 1016) !=
+	    tot[1] || G64(sb, 1024) != tot[2] || G64(sb, 1032) != tot[3])) {
+		fprintf(stderr, "  fs_cstotal %lld %lld %lld %lld, cgs say "
+		    "%lld %lld %lld %lld\n", (long long)G64(sb, 1008),
+		    (long long)G64(sb, 1016), (long long)G64(sb, 1024),
+		    (long long)G64(sb, 1032), (long long)tot[0],
+		    (long long)tot[1], (long long)tot[2], (long long)tot[3]);
+		errors++;
+	}
+#undef G
+#undef G64
+	ic->ndir = tot[0];
+	ic->nbfree = tot[1];
+	ic->nifree = tot[2];
+	ic->nffree = tot[3];
+	free(cg);
+	free(cs);
+	close(fd);
+	return errors == 0 ? 0 : -1;
+}
+
+/* After an orderly unmount: our check, clean flag 1, fsck clean. */
+__attribute__((unused)) static int
+ffs_image_ok(const char *image)
+{
+	struct ffs_imgcheck ic;
+	int rc = 0;
+
+	if (ffs_image_check(image, &ic) != 0)
+		rc = -1;
+	if (ic.clean != 1) {
+		fprintf(stderr, "  %s: fs_clean %d after unmount\n", image,
+		    ic.clean);
+		rc = -1;
+	}
+	if (ffs_fsck(image, true) != 0)
+		rc = -1;
+	return rc;
 }
 
 #endif

@@ -8,6 +8,13 @@
  * their area).  Block addresses are checked where they are used: every
  * address the block map returns, direct or read from an indirect
  * block, must lie inside the file system (EIO otherwise).
+ *
+ * Writing: ffs_inode_update encodes the fields we keep back into the
+ * dinode in its inode block (leaving the rest, e.g. UFS2's extended
+ * attribute fields, as they are); ffs_inode_create turns a free
+ * dinode into a new one.  The caller holds the vnode lock exclusively,
+ * or shared for an access time change (the atime fields are under
+ * fm_ilock; two encoders of one inode are serialised by the buffer).
  */
 #include "fs/ffs/ffs.h"
 
@@ -36,8 +43,8 @@ ffs_mode_vtype(uint16_t mode)
 }
 
 /* Fragment address of the inode-table block holding ino (spec 6). */
-static int64_t
-ino_to_frag(const struct ffs_mount *fm, uint32_t ino)
+int64_t
+ffs_ino_to_frag(const struct ffs_mount *fm, uint32_t ino)
 {
 	int64_t cg = ino / (uint32_t)fm->fm_ipg;
 	int64_t start = cg * fm->fm_fpg;
@@ -125,6 +132,14 @@ fast_symlink(const struct ffs_inode *ip)
 
 	return ip->fi_size < (uint64_t)fm->fm_maxsymlinklen ||
 	    (fm->fm_maxsymlinklen == 0 && ip->fi_blocks == 0);
+}
+
+bool
+ffs_fastlink(const struct ffs_inode *ip)
+{
+	if (ffs_mode_vtype(ip->fi_mode) != VLNK)
+		return false;
+	return fast_symlink(ip);
 }
 
 /* The rules of spec 10.3-10.8 that make the inode safe to use. */
@@ -215,7 +230,7 @@ ffs_inode_load(struct ffs_mount *fm, uint32_t ino, struct ffs_inode **ipp)
 		return ENOMEM;
 	ip->fi_fm = fm;
 	ip->fi_ino = ino;
-	error = ffs_bread(fm, ino_to_frag(fm, ino), (size_t)fm->fm_bsize, &bp);
+	error = ffs_bread(fm, ffs_ino_to_frag(fm, ino), (size_t)fm->fm_bsize, &bp);
 	if (error != 0) {
 		kmem_free(ip, sizeof(*ip));
 		return EIO;
@@ -358,4 +373,167 @@ ffs_read_bytes(struct ffs_inode *ip, uint64_t off, void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+static void
+encode_ptrs(struct ffs_mount *fm, uint8_t *area, const struct ffs_inode *ip)
+{
+	if (ffs_fastlink(ip)) {
+		memcpy(area, ip->fi_shortlink, fm->fm_ufs2 ? 120 : 60);
+		return;
+	}
+	for (int i = 0; i < FFS_NDADDR + FFS_NIADDR; i++) {
+		int64_t v = i < FFS_NDADDR ? ip->fi_db[i] :
+		    ip->fi_ib[i - FFS_NDADDR];
+
+		if (fm->fm_ufs2)
+			ffs_put64(fm, area + 8 * i, (uint64_t)v);
+		else
+			ffs_put32(fm, area + 4 * i, (uint32_t)v);
+	}
+}
+
+static void
+encode_ufs1(struct ffs_mount *fm, uint8_t *d, const struct ffs_inode *ip)
+{
+	ffs_put16(fm, d + 0, ip->fi_mode);
+	ffs_put16(fm, d + 2, (uint16_t)ip->fi_nlink);
+	ffs_put64(fm, d + 8, ip->fi_size);
+	ffs_put32(fm, d + 16, (uint32_t)ip->fi_atime);
+	ffs_put32(fm, d + 20, (uint32_t)ip->fi_atimensec);
+	ffs_put32(fm, d + 24, (uint32_t)ip->fi_mtime);
+	ffs_put32(fm, d + 28, (uint32_t)ip->fi_mtimensec);
+	ffs_put32(fm, d + 32, (uint32_t)ip->fi_ctime);
+	ffs_put32(fm, d + 36, (uint32_t)ip->fi_ctimensec);
+	encode_ptrs(fm, d + 40, ip);
+	ffs_put32(fm, d + 100, ip->fi_flags);
+	ffs_put32(fm, d + 104, (uint32_t)ip->fi_blocks);
+	ffs_put32(fm, d + 108, (uint32_t)ip->fi_gen);
+	ffs_put32(fm, d + 112, ip->fi_uid);
+	ffs_put32(fm, d + 116, ip->fi_gid);
+}
+
+static void
+encode_ufs2(struct ffs_mount *fm, uint8_t *d, const struct ffs_inode *ip)
+{
+	ffs_put16(fm, d + 0, ip->fi_mode);
+	ffs_put16(fm, d + 2, (uint16_t)ip->fi_nlink);
+	ffs_put32(fm, d + 4, ip->fi_uid);
+	ffs_put32(fm, d + 8, ip->fi_gid);
+	ffs_put64(fm, d + 16, ip->fi_size);
+	ffs_put64(fm, d + 24, ip->fi_blocks);
+	ffs_put64(fm, d + 32, (uint64_t)ip->fi_atime);
+	ffs_put64(fm, d + 40, (uint64_t)ip->fi_mtime);
+	ffs_put64(fm, d + 48, (uint64_t)ip->fi_ctime);
+	ffs_put64(fm, d + 56, (uint64_t)ip->fi_birthtime);
+	ffs_put32(fm, d + 64, (uint32_t)ip->fi_mtimensec);
+	ffs_put32(fm, d + 68, (uint32_t)ip->fi_atimensec);
+	ffs_put32(fm, d + 72, (uint32_t)ip->fi_ctimensec);
+	ffs_put32(fm, d + 76, (uint32_t)ip->fi_birthnsec);
+	ffs_put32(fm, d + 80, (uint32_t)ip->fi_gen);
+	ffs_put32(fm, d + 88, ip->fi_flags);
+	encode_ptrs(fm, d + 112, ip);
+}
+
+/* Encode ip at d (the atime under fm_ilock). */
+static void
+inode_encode(struct ffs_inode *ip, uint8_t *d)
+{
+	struct ffs_mount *fm = ip->fi_fm;
+
+	mutex_enter(&fm->fm_ilock);
+	if (fm->fm_ufs2)
+		encode_ufs2(fm, d, ip);
+	else
+		encode_ufs1(fm, d, ip);
+	mutex_exit(&fm->fm_ilock);
+}
+
+/* The inode block holding ip's dinode, and where in it. */
+static int
+dinode_get(struct ffs_mount *fm, uint32_t ino, struct buf **bpp,
+    uint8_t **dp)
+{
+	size_t dsize = fm->fm_ufs2 ? 256 : 128;
+	int error;
+
+	error = ffs_bread(fm, ffs_ino_to_frag(fm, ino), (size_t)fm->fm_bsize,
+	    bpp);
+	if (error != 0)
+		return EIO;
+	*dp = (uint8_t *)(*bpp)->b_data + (ino % (uint32_t)fm->fm_inopb) * dsize;
+	return 0;
+}
+
+int
+ffs_inode_update(struct ffs_inode *ip, bool sync)
+{
+	struct ffs_mount *fm = ip->fi_fm;
+	struct buf *bp;
+	uint8_t *d;
+	int error;
+
+	if (fm->fm_ronly)
+		return EROFS;
+	if ((error = dinode_get(fm, ip->fi_ino, &bp, &d)) != 0)
+		return error;
+	inode_encode(ip, d);
+	return ffs_bwrite(fm, bp, sync);
+}
+
+int
+ffs_inode_create(struct ffs_inode *ip)
+{
+	struct ffs_mount *fm = ip->fi_fm;
+	size_t dsize = fm->fm_ufs2 ? 256 : 128;
+	struct buf *bp;
+	uint8_t *d;
+	int error;
+
+	if ((error = dinode_get(fm, ip->fi_ino, &bp, &d)) != 0)
+		return error;
+	if (ffs_get16(fm, d) != 0) {
+		/* the map said free: the image is damaged */
+		brelse(bp);
+		return EIO;
+	}
+	/* a new generation, so old handles to this inode go stale */
+	ip->fi_gen = (int32_t)(ffs_get32(fm, d + (fm->fm_ufs2 ? 80 : 108)) +
+	    1);
+	if (ip->fi_gen <= 0)
+		ip->fi_gen = 1;
+	memset(d, 0, dsize);
+	inode_encode(ip, d);
+	return ffs_bwrite(fm, bp, false);
+}
+
+void
+ffs_mark_access(struct vnode *vp)
+{
+	struct ffs_inode *ip = vp->v_data;
+	struct ffs_mount *fm = ip->fi_fm;
+	struct rump_timespec now;
+
+	if (fm->fm_ronly || (vp->v_mount->mnt_flag & RUMP_MNT_NOATIME))
+		return;
+	vfs_timestamp(&now);
+	mutex_enter(&fm->fm_ilock);
+	ip->fi_atime = now.tv_sec;
+	ip->fi_atimensec = (int32_t)now.tv_nsec;
+	mutex_exit(&fm->fm_ilock);
+	(void)ffs_inode_update(ip, false);
+}
+
+void
+ffs_mark_change(struct ffs_inode *ip, bool modified)
+{
+	struct rump_timespec now;
+
+	vfs_timestamp(&now);
+	ip->fi_ctime = now.tv_sec;
+	ip->fi_ctimensec = (int32_t)now.tv_nsec;
+	if (modified) {
+		ip->fi_mtime = now.tv_sec;
+		ip->fi_mtimensec = (int32_t)now.tv_nsec;
+	}
 }

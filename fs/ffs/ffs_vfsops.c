@@ -1,22 +1,32 @@
 /*
  * ffs_vfsops.c: mounting an FFS (UFS1 or UFS2, either byte order)
- * read-only from a block device.
+ * from a block device, read-only or read-write.
  *
  * The overview and lock rules are in ffs.h.  Mount: copy in ufs_args,
  * resolve fspec to a VBLK vnode (ENOTBLK otherwise), open the device,
  * probe the superblock locations in the kernel's order (spec 2.1),
  * decode and validate every geometry field we rely on (2.3 plus the
  * extra consistency rules), then read the cylinder group summary
- * array.  Any failure to find a valid superblock is EINVAL.  A
- * read-write mount (or an update to read-write) is EROFS: writing is
- * not implemented yet.
+ * array.  Any failure to find a valid superblock is EINVAL.
+ *
+ * The clean flag (spec 5.1), as NetBSD keeps it: a read-write mount
+ * (or an update to read-write) shifts fs_clean left (clean 1 becomes
+ * "was clean" 2) and writes the superblock at once; a dirty file
+ * system mounts anyway and stays dirty.  Unmount and an update to
+ * read-only flush everything first, then write fs_clean = 1 if the
+ * file system was clean when it was mounted.  Old-layout UFS1
+ * (without FS_FLAGS_UPDATED) mounts read-only only: its rotational
+ * tables are not kept (EROFS for read-write).
  */
 #include "fs/ffs/ffs.h"
 
 #define FFS_FLAGS_KNOWN		0x302		/* softdep, wapbl, quota2 */
 #define FFS_FLAGS_DOWAPBL	0x200
 #define FFS_FLAGS_INTERNAL	0x80000000u
+#define FFS_FLAGS_SOFTDEP	0x002
 #define FFS_MAXPATH		1024
+#define FS_ISCLEAN		1
+#define FS_WASCLEAN		2
 
 static const int64_t sblock_probes[] = { 65536, 8192, 0, 262144 };
 
@@ -93,6 +103,57 @@ ffs_get64(const struct ffs_mount *fm, const void *p)
 		hi = ffs_get32(fm, b + 4);
 	}
 	return hi << 32 | lo;
+}
+
+void
+ffs_put16(const struct ffs_mount *fm, void *p, uint16_t v)
+{
+	uint8_t *b = p;
+
+	if (fm->fm_swap) {
+		b[0] = (uint8_t)(v >> 8);
+		b[1] = (uint8_t)v;
+	} else {
+		b[0] = (uint8_t)v;
+		b[1] = (uint8_t)(v >> 8);
+	}
+}
+
+void
+ffs_put32(const struct ffs_mount *fm, void *p, uint32_t v)
+{
+	uint8_t *b = p;
+
+	for (int i = 0; i < 4; i++)
+		b[fm->fm_swap ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+void
+ffs_put64(const struct ffs_mount *fm, void *p, uint64_t v)
+{
+	uint8_t *b = p;
+
+	for (int i = 0; i < 8; i++)
+		b[fm->fm_swap ? 7 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+int64_t
+ffs_cgstart(const struct ffs_mount *fm, int64_t cg)
+{
+	int64_t start = cg * fm->fm_fpg;
+
+	if (!fm->fm_ufs2)
+		start += (int64_t)fm->fm_cgoffset * (cg & ~(int64_t)fm->fm_cgmask);
+	return start;
+}
+
+int
+ffs_bwrite(struct ffs_mount *fm, struct buf *bp, bool sync)
+{
+	if (sync || (fm->fm_mp->mnt_flag & RUMP_MNT_SYNCHRONOUS))
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
 }
 
 bool
@@ -298,6 +359,17 @@ sb_decode(struct ffs_mount *fm, const uint8_t *sb, int64_t loc)
 	if (fm->fm_dsize <= 0 || fm->fm_dsize > fm->fm_size)
 		return false;
 	fm->fm_maxfilesize = max_filesize(fm);
+	fm->fm_layout2 = updated;
+	fm->fm_sbsize = SB32(104);
+	fm->fm_maxbpg = SB32(92);
+	fm->fm_optim = SB32(128);
+	fm->fm_contigsumsize = SB32(1316);
+	fm->fm_avgfilesize = SB32(1196) > 0 ? SB32(1196) : 16384;
+	fm->fm_avgfpdir = SB32(1200) > 0 ? SB32(1200) : 64;
+	fm->fm_clean = sb[209];
+	/* the cluster summary is at most FS_MAXCONTIG long */
+	if (fm->fm_contigsumsize < 0 || fm->fm_contigsumsize > 16)
+		return false;
 	return true;
 }
 
@@ -322,41 +394,13 @@ sb_find(struct ffs_mount *fm, uint32_t *sbflags)
 			    FFS_FLAGS_UPDATED);
 
 			*sbflags = updated ? ffs_get32(fm, sb + 1312) : sb[211];
+			memcpy(fm->fm_sb, sb, FFS_SBLOCKSIZE);
 			brelse(bp);
 			return 0;
 		}
 		brelse(bp);
 	}
 	return EINVAL;
-}
-
-/* Read and check the cylinder group summary array (spec 9). */
-static int
-csum_read(struct ffs_mount *fm)
-{
-	struct buf *bp;
-	int64_t left = fm->fm_cssize, frag = fm->fm_csaddr;
-	int error;
-
-	while (left > 0) {
-		size_t n = (size_t)MIN(left, (int64_t)fm->fm_bsize);
-
-		n = (n + (size_t)fm->fm_fsize - 1) & ~((size_t)fm->fm_fsize - 1);
-		if ((error = ffs_bread(fm, frag, n, &bp)) != 0)
-			return error;
-		brelse(bp);
-		left -= (int64_t)n;
-		frag += (int64_t)n >> fm->fm_fshift;
-	}
-	/* the totals statvfs reports must fit the file system */
-	if (fm->fm_ndir < 0 || fm->fm_nbfree < 0 || fm->fm_nifree < 0 ||
-	    fm->fm_nffree < 0 ||
-	    fm->fm_ndir > (int64_t)fm->fm_ncg * fm->fm_ipg ||
-	    fm->fm_nifree > (int64_t)fm->fm_ncg * fm->fm_ipg ||
-	    fm->fm_nbfree > fm->fm_size / fm->fm_frag ||
-	    fm->fm_nffree > fm->fm_size)
-		return EINVAL;
-	return 0;
 }
 
 /* The root must be a directory: a mount whose root cannot be loaded
@@ -388,7 +432,7 @@ dev_size(uint64_t dev, uint64_t *bytes)
 
 /* Resolve fspec (a user pointer) to an opened block device. */
 static int
-devvp_open(const struct rump_ufs_args *args, struct vnode **vpp)
+devvp_open(const struct rump_ufs_args *args, int fflags, struct vnode **vpp)
 {
 	char *path;
 	struct vnode *vp;
@@ -406,7 +450,7 @@ devvp_open(const struct rump_ufs_args *args, struct vnode **vpp)
 		vrele(vp);
 		return ENOTBLK;
 	}
-	if ((error = bdev_open(vp->v_rdev, FREAD)) != 0) {
+	if ((error = bdev_open(vp->v_rdev, fflags)) != 0) {
 		vrele(vp);
 		return error;
 	}
@@ -418,9 +462,167 @@ static void
 ffs_mount_free(struct ffs_mount *fm)
 {
 	dev_unclaim(fm);
-	bdev_close(fm->fm_dev, FREAD);
+	bdev_close(fm->fm_dev, fm->fm_openflags);
 	vrele(fm->fm_devvp);
+	if (fm->fm_csp != NULL)
+		kmem_free(fm->fm_csp, (size_t)fm->fm_ncg * sizeof(*fm->fm_csp));
+	if (fm->fm_contigdirs != NULL)
+		kmem_free(fm->fm_contigdirs, (size_t)fm->fm_ncg);
+	kmem_free(fm->fm_sb, FFS_SBLOCKSIZE);
+	mutex_destroy(&fm->fm_lock);
+	mutex_destroy(&fm->fm_ilock);
 	kmem_free(fm, sizeof(*fm));
+}
+
+/* fm_lock held.  Copy the in-core state into the raw superblock. */
+static void
+sb_encode(struct ffs_mount *fm)
+{
+	uint8_t *sb = fm->fm_sb;
+	struct rump_timespec now;
+
+	vfs_timestamp(&now);
+	sb[208] = 0;				/* fs_fmod */
+	sb[209] = fm->fm_clean;
+	sb[210] = fm->fm_ronly;
+	ffs_put32(fm, sb + 128, (uint32_t)fm->fm_optim);
+	ffs_put64(fm, sb + 1008, (uint64_t)fm->fm_ndir);
+	ffs_put64(fm, sb + 1016, (uint64_t)fm->fm_nbfree);
+	ffs_put64(fm, sb + 1024, (uint64_t)fm->fm_nifree);
+	ffs_put64(fm, sb + 1032, (uint64_t)fm->fm_nffree);
+	ffs_put64(fm, sb + 1072, (uint64_t)now.tv_sec);
+	ffs_put64(fm, sb + 1104, 0);		/* pending blocks, inodes */
+	ffs_put32(fm, sb + 1112, 0);
+	ffs_put32(fm, sb + 1312, fm->fm_sbflags & ~FFS_FLAGS_INTERNAL);
+}
+
+/* fm_lock held.  Write the summary array (spec 9). */
+static int
+csum_write(struct ffs_mount *fm, bool sync)
+{
+	int64_t left = fm->fm_cssize, frag = fm->fm_csaddr;
+	size_t at = 0, total = (size_t)fm->fm_ncg * 16;
+	struct buf *bp;
+	int error, e = 0;
+
+	while (left > 0) {
+		size_t n = (size_t)MIN(left, (int64_t)fm->fm_bsize);
+
+		n = (n + (size_t)fm->fm_fsize - 1) & ~((size_t)fm->fm_fsize - 1);
+		if ((error = ffs_bread(fm, frag, n, &bp)) != 0)
+			return error;
+		for (size_t o = 0; o < n && at < total; o += 16, at += 16) {
+			const struct ffs_csum *cs = &fm->fm_csp[at / 16];
+			uint8_t *p = (uint8_t *)bp->b_data + o;
+
+			ffs_put32(fm, p, (uint32_t)cs->cs_ndir);
+			ffs_put32(fm, p + 4, (uint32_t)cs->cs_nbfree);
+			ffs_put32(fm, p + 8, (uint32_t)cs->cs_nifree);
+			ffs_put32(fm, p + 12, (uint32_t)cs->cs_nffree);
+		}
+		if ((error = ffs_bwrite(fm, bp, sync)) != 0 && e == 0)
+			e = error;
+		left -= (int64_t)n;
+		frag += (int64_t)n >> fm->fm_fshift;
+	}
+	return e;
+}
+
+int
+ffs_sbupdate(struct ffs_mount *fm, bool sync)
+{
+	struct buf *bp;
+	int error;
+
+	KASSERT(!fm->fm_ronly || !fm->fm_fmod);
+	if ((error = csum_write(fm, sync)) != 0)
+		return error;
+	sb_encode(fm);
+	fm->fm_fmod = false;
+	error = bread(fm->fm_dev, fm->fm_sblockloc / DEV_BSIZE, FFS_SBLOCKSIZE,
+	    &bp);
+	if (error != 0)
+		return error;
+	memcpy(bp->b_data, fm->fm_sb, (size_t)fm->fm_sbsize);
+	return ffs_bwrite(fm, bp, sync);
+}
+
+/*
+ * Start writing: the read-write half of a mount or of an update to
+ * read-write (spec 5.1).  The superblock goes out at once, so that a
+ * crash from here on leaves the file system marked not clean.
+ */
+static int
+ffs_begin_rw(struct ffs_mount *fm)
+{
+	struct mount *mp = fm->fm_mp;
+	int error;
+
+	mutex_enter(&fm->fm_lock);
+	fm->fm_ronly = false;
+	fm->fm_clean = (uint8_t)(fm->fm_clean << 1);
+	fm->fm_sbflags &= ~FFS_FLAGS_SOFTDEP;
+	memset(fm->fm_sb + 212, 0, 468);
+	memcpy(fm->fm_sb + 212, mp->mnt_onname,
+	    MIN(strlen(mp->mnt_onname), (size_t)467));
+	if (!(fm->fm_clean & FS_WASCLEAN))
+		kprintf("%s: file system not clean (fs_clean=%#x); "
+		    "please fsck(8)\n", mp->mnt_fromname, fm->fm_clean);
+	error = ffs_sbupdate(fm, true);
+	mutex_exit(&fm->fm_lock);
+	if (error == 0)
+		error = bflush(fm->fm_dev);
+	return error;
+}
+
+/*
+ * Stop writing (unmount, update to read-only): everything else goes
+ * to the disk first, then the clean flag, if the file system was clean
+ * when it was mounted and nothing failed.
+ */
+static int
+ffs_end_rw(struct ffs_mount *fm)
+{
+	int error;
+
+	error = bflush(fm->fm_dev);
+	mutex_enter(&fm->fm_lock);
+	if (error == 0 && (fm->fm_clean & FS_WASCLEAN))
+		fm->fm_clean = FS_ISCLEAN;
+	fm->fm_ronly = true;
+	fm->fm_fmod = false;
+	if (error == 0)
+		error = ffs_sbupdate(fm, true);
+	mutex_exit(&fm->fm_lock);
+	if (error == 0)
+		error = bflush(fm->fm_dev);
+	return error;
+}
+
+/* MNT_UPDATE: only read-only <-> read-write changes anything. */
+static int
+ffs_mount_update(struct mount *mp)
+{
+	struct ffs_mount *fm = VFS_TO_FFS(mp);
+	bool want_ro = (mp->mnt_flag & RUMP_MNT_RDONLY) != 0;
+	int error;
+
+	if (fm == NULL)
+		return EINVAL;
+	if (!fm->fm_ronly && want_ro)
+		return ffs_end_rw(fm);
+	if (fm->fm_ronly && !want_ro) {
+		if (!fm->fm_layout2)
+			return EROFS;
+		/* hold the device open for writing, then drop the read open */
+		if ((error = bdev_open(fm->fm_dev, FREAD | FWRITE)) != 0)
+			return error;
+		(void)bdev_close(fm->fm_dev, fm->fm_openflags);
+		fm->fm_openflags = FREAD | FWRITE;
+		if ((error = ffs_begin_rw(fm)) != 0)
+			return error;
+	}
+	return 0;
 }
 
 static int
@@ -430,6 +632,7 @@ ffs_mount(struct mount *mp, void *data, size_t *data_len)
 	struct ffs_mount *fm;
 	struct vnode *devvp;
 	uint32_t sbflags = 0;
+	bool ronly;
 	int error;
 
 	if (mp->mnt_flag & RUMP_MNT_GETARGS) {
@@ -440,20 +643,26 @@ ffs_mount(struct mount *mp, void *data, size_t *data_len)
 		*data_len = sizeof(*args);
 		return 0;
 	}
-	/* Writing is not implemented: read-write is EROFS. */
-	if (!(mp->mnt_flag & RUMP_MNT_RDONLY))
-		return EROFS;
 	if (mp->mnt_flag & RUMP_MNT_UPDATE)
-		return VFS_TO_FFS(mp) != NULL ? 0 : EINVAL;
+		return ffs_mount_update(mp);
+	ronly = (mp->mnt_flag & RUMP_MNT_RDONLY) != 0;
 	if (args == NULL || data_len == NULL || *data_len < sizeof(*args))
 		return EINVAL;
-	if ((error = devvp_open(args, &devvp)) != 0)
+	if ((error = devvp_open(args, ronly ? FREAD : FREAD | FWRITE,
+	    &devvp)) != 0)
 		return error;
-	if ((fm = kmem_zalloc(sizeof(*fm), KM_SLEEP)) == NULL) {
-		bdev_close(devvp->v_rdev, FREAD);
+	if ((fm = kmem_zalloc(sizeof(*fm), KM_SLEEP)) == NULL ||
+	    (fm->fm_sb = kmem_zalloc(FFS_SBLOCKSIZE, KM_SLEEP)) == NULL) {
+		if (fm != NULL)
+			kmem_free(fm, sizeof(*fm));
+		bdev_close(devvp->v_rdev, ronly ? FREAD : FREAD | FWRITE);
 		vrele(devvp);
 		return ENOMEM;
 	}
+	mutex_init(&fm->fm_lock);
+	mutex_init(&fm->fm_ilock);
+	fm->fm_ronly = ronly;
+	fm->fm_openflags = ronly ? FREAD : FREAD | FWRITE;
 	fm->fm_mp = mp;
 	fm->fm_devvp = devvp;
 	fm->fm_dev = devvp->v_rdev;
@@ -470,9 +679,14 @@ ffs_mount(struct mount *mp, void *data, size_t *data_len)
 		else if ((sbflags & FFS_FLAGS_DOWAPBL) &&
 		    !(mp->mnt_flag & RUMP_MNT_FORCE))
 			error = EPERM;	/* no journal replay */
-		else if ((error = csum_read(fm)) == 0)
+		else if (!ronly && !fm->fm_layout2)
+			error = EROFS;	/* rotational tables not kept */
+		else if ((error = ffs_csum_load(fm)) == 0)
 			error = root_check(fm);
 	}
+	fm->fm_sbflags = sbflags;
+	if (error == 0 && !ronly)
+		error = ffs_begin_rw(fm);
 	if (error != 0) {
 		ffs_mount_free(fm);
 		return error;
@@ -487,9 +701,14 @@ ffs_unmount(struct mount *mp, int mntflags)
 {
 	struct ffs_mount *fm = VFS_TO_FFS(mp);
 
-	(void)mntflags;
+	int error = 0;
+
 	if (fm == NULL)
 		return 0;
+	if (!fm->fm_ronly)
+		error = ffs_end_rw(fm);
+	if (error != 0 && !(mntflags & RUMP_MNT_FORCE))
+		return error;
 	ffs_mount_free(fm);
 	mp->mnt_data = NULL;
 	return 0;
@@ -506,9 +725,14 @@ static int
 ffs_statvfs(struct mount *mp, struct rump_statvfs *sbp)
 {
 	struct ffs_mount *fm = VFS_TO_FFS(mp);
-	int64_t bfree = fm->fm_nbfree * fm->fm_frag + fm->fm_nffree;
+	int64_t bfree, nifree;
 	int64_t resv = fm->fm_dsize * fm->fm_minfree / 100;
 	int64_t files = (int64_t)fm->fm_ncg * fm->fm_ipg - 2;
+
+	mutex_enter(&fm->fm_lock);
+	bfree = fm->fm_nbfree * fm->fm_frag + fm->fm_nffree;
+	nifree = fm->fm_nifree;
+	mutex_exit(&fm->fm_lock);
 
 	sbp->f_bsize = (unsigned long)fm->fm_bsize;
 	sbp->f_frsize = (unsigned long)fm->fm_fsize;
@@ -518,19 +742,30 @@ ffs_statvfs(struct mount *mp, struct rump_statvfs *sbp)
 	sbp->f_bresvd = (uint64_t)resv;
 	sbp->f_bavail = bfree > resv ? (uint64_t)(bfree - resv) : 0;
 	sbp->f_files = (uint64_t)(files > 0 ? files : 0);
-	sbp->f_ffree = (uint64_t)fm->fm_nifree;
-	sbp->f_favail = (uint64_t)fm->fm_nifree;
+	sbp->f_ffree = (uint64_t)nifree;
+	sbp->f_favail = (uint64_t)nifree;
 	sbp->f_fresvd = 0;
 	sbp->f_namemax = FFS_MAXNAMLEN;
 	return 0;
 }
 
+/* Inodes are written through (ffs.h): the superblock and summary if
+ * they changed, then, when asked to wait, every dirty buffer. */
 static int
 ffs_sync(struct mount *mp, int waitfor)
 {
-	(void)mp;
-	(void)waitfor;
-	return 0;
+	struct ffs_mount *fm = VFS_TO_FFS(mp);
+	int error = 0;
+
+	if (fm == NULL || fm->fm_ronly)
+		return 0;
+	mutex_enter(&fm->fm_lock);
+	if (fm->fm_fmod)
+		error = ffs_sbupdate(fm, false);
+	mutex_exit(&fm->fm_lock);
+	if (error == 0 && waitfor == RUMP_MNT_WAIT)
+		error = bflush(fm->fm_dev);
+	return error;
 }
 
 static int
