@@ -149,7 +149,7 @@ slurp(const char *path, char *buf, size_t cap)
 	return n > 0 ? (size_t)n : 0;
 }
 
-/* Run bin/argv[0] in environment envp; output to o. */
+/* Run bin/argv[0] (or argv[0], a path) in environment envp. */
 static int
 spawn_tool(struct out *o, char **envp, char **argv)
 {
@@ -158,7 +158,10 @@ spawn_tool(struct out *o, char **envp, char **argv)
 	int st;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/%s", bindir, argv[0]);
+	if (strchr(argv[0], '/') != NULL)
+		snprintf(path, sizeof(path), "%s", argv[0]);
+	else
+		snprintf(path, sizeof(path), "%s/%s", bindir, argv[0]);
 	snprintf(fo, sizeof(fo), "%s/out", tmpdir);
 	snprintf(fe, sizeof(fe), "%s/err", tmpdir);
 	posix_spawn_file_actions_init(&fa);
@@ -799,4 +802,95 @@ TEST(tools_without_a_server_fail_cleanly)
 		CHECK(strncmp(o.err, fmt("%s: init failed: ", tools[i]),
 		    strlen(tools[i]) + 15) == 0);
 	}
+}
+
+/* --- the README ------------------------------------------------------------ */
+
+/* Replace every from in buf (a string of at most cap bytes) by to. */
+static bool
+replace_all(char *buf, size_t cap, const char *from, const char *to)
+{
+	size_t lf = strlen(from), lt = strlen(to);
+	char *p = buf;
+
+	while ((p = strstr(p, from)) != NULL) {
+		if (strlen(buf) + lt - lf >= cap)
+			return false;
+		memmove(p + lt, p + lf, strlen(p + lf) + 1);
+		memcpy(p, to, lt);
+		p += lt;
+	}
+	return true;
+}
+
+/*
+ * The README's walk-through, every command as written, in a scratch
+ * directory instead of /tmp/ffsdemo and with this build's programs on
+ * the path.  Returns the script's length, 0 if the section is gone.
+ */
+static size_t
+readme_script(char *buf, size_t cap)
+{
+	static char readme[65536];
+	char path[PATH_MAX + 64], *sec, *end, *p, *q;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/../../README.md", bindir);
+	slurp(path, readme, sizeof(readme));
+	if ((sec = strstr(readme, "## Looking inside an FFS image")) == NULL)
+		return 0;
+	if ((end = strstr(sec + 1, "\n## ")) != NULL)
+		*end = '\0';
+	/* On exit, halt whatever server the script started. */
+	n = (size_t)snprintf(buf, cap, "set -e\n"
+	    "trap 'rump.halt >/dev/null 2>&1 || true' EXIT\n");
+	for (p = sec; (p = strstr(p, "```sh\n")) != NULL; p = q + 3) {
+		p += 6;
+		if ((q = strstr(p, "```")) == NULL ||
+		    n + (size_t)(q - p) >= cap)
+			return 0;
+		memcpy(buf + n, p, (size_t)(q - p));
+		n += (size_t)(q - p);
+		buf[n] = '\0';
+	}
+	snprintf(path, sizeof(path), "export PATH=%s:$PATH", bindir);
+	if (!replace_all(buf, cap, "export PATH=$PWD/build/bin:$PATH", path))
+		return 0;
+	snprintf(path, sizeof(path), "%s/ffsdemo", tmpdir);
+	if (!replace_all(buf, cap, "/tmp/ffsdemo", path))
+		return 0;
+	return strlen(buf);
+}
+
+TEST(readme_walk_through_runs_as_written)
+{
+	static char script[16384];
+	char spath[100], *argv[] = { (char *)"/usr/bin/timeout",
+	    (char *)"120", (char *)"/bin/sh", spath, NULL };
+	char *envp[256];
+	struct out o;
+	size_t n;
+	int fd, k = 0;
+
+	n = readme_script(script, sizeof(script));
+	CHECK(n > 0);
+	CHECK(strstr(script, bindir) != NULL &&
+	    strstr(script, "/tmp/ffsdemo") == NULL);
+	snprintf(spath, sizeof(spath), "%s/walk.sh", tmpdir);
+	CHECK_OK(fd = open(spath, O_WRONLY | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(write(fd, script, n), (ssize_t)n);
+	close(fd);
+	/* Not our server: the walk-through starts its own. */
+	for (char **e = environ; *e != NULL && k < 255; e++)
+		if (strncmp(*e, "RUMP_SERVER=", 12) != 0)
+			envp[k++] = *e;
+	envp[k] = NULL;
+	spawn_tool(&o, envp, argv);
+	CHECK_EQ(o.status, 0);
+	if (o.status != 0)
+		fprintf(stderr, "  script:\n%s  stdout:\n%s  stderr:\n%s", script,
+		    o.out, o.err);
+	/* No tool complained on the way. */
+	CHECK(strstr(o.err, "rump.") == NULL);
+	CHECK(strstr(o.out, "hello from the host") != NULL);
 }
