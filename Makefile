@@ -167,14 +167,22 @@ tests: $(TEST_BINS) $(TC_BINS)
 # Fragments' additions (mk/*.mk) are known only from here on.
 all: $(PROGS) $(EXTRA_ALL)
 
-# Fuzz targets (clang's libFuzzer); not part of make test.
+# Fuzz targets (clang's libFuzzer); not part of make test.  The
+# libraries are rebuilt with clang and the sanitizers (shared runtime,
+# found through the rpath) in build-fuzz, then each fuzz/X.c is linked
+# as build-fuzz/fuzz/X.  Run with ASAN_OPTIONS=verify_asan_link_order=0.
 FUZZ_SRC := $(wildcard fuzz/*.c)
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -shared-libsan -Wno-unused-command-line-argument
 fuzz:
-	@for f in $(FUZZ_SRC); do $(MAKE) -s B=build-fuzz CC=clang SANFL="-fsanitize=fuzzer-no-link,address,undefined" \
-	    $$(echo $$f | sed 's|fuzz/\(.*\)\.c|build-fuzz/fuzz/\1|') || exit 1; done
-build-fuzz/fuzz/%: fuzz/%.c
+	@for f in $(FUZZ_SRC); do $(MAKE) -s B=build-fuzz CC=clang SANFL="$(FUZZ_SAN)" \
+	    build-fuzz/fuzz/$$(basename $$f .c) || exit 1; done
+FUZZ_LIBS := $(LIB)/librumpuser.so $(LIB)/librump.so $(LIB)/librumpvfs.so \
+             $(LIB)/librumpfs_tmpfs.so $(LIB)/librumpfs_ffs.so $(LIB)/librumpkern_sysproxy.so
+build-fuzz/fuzz/%: fuzz/%.c $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_EXTRA_$*) -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) -lrumpkern_sysproxy -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_EXTRA_$*) -L$(LIB) -Wl,-rpath,$(abspath $(LIB)) \
+	    -Wl,-rpath,$(shell $(CC) -print-resource-dir 2>/dev/null)/lib/linux \
+	    -lrumpkern_sysproxy -lrumpfs_ffs -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lm
 
 test: all
 	@sh tests/run.sh $(B)
