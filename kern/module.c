@@ -30,7 +30,7 @@
 #include "kern/kobj.h"
 #include "kern/module.h"
 
-#define EPROGMISMATCH	82
+#define EPROGMISMATCH	75	/* NetBSD errno.h */
 #define MODULE_MAXDEPTH	6
 #define MODULE_MAXFILE	((size_t)64 << 20)
 

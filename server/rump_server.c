@@ -13,7 +13,8 @@
  *	   with the child's verdict; from here on a failure is reported
  *	   to it (die_boot)
  *	4. rump_init()
- *	5. -m modules (not yet: refused at step 1)
+ *	5. the module directory is mapped (module.c), then -m modules
+ *	   are loaded in order; the first failure ends the boot
  *	6. -d drives, in command-line order (drive.c): each host file
  *	   becomes an etfs key; the first failure ends the boot
  *	7. rump_init_server(url)
@@ -190,12 +191,37 @@ parse_options(int argc, char **argv, struct srv_opts *o)
 	o->url = argv[optind];
 }
 
-/* What this kernel cannot do yet is refused before anything starts. */
+/* A word on why a module could not be loaded, where we can tell. */
 static void
-refuse_unsupported(const struct srv_opts *o)
+module_hint(int error, const char *why, const char *path, char *buf,
+    size_t len)
 {
-	if (o->nmods > 0)
-		die_opt("-m: kernel modules are not supported yet");
+	if (strcmp(why, "module etfs register failed") == 0 &&
+	    error == RUMP_ENOSYS)
+		snprintf(buf, len, " (-m %s: no file system layer: load it "
+		    "with -l rumpvfs)", path);
+	else if (error == RUMP_EEXIST)
+		snprintf(buf, len, " (-m %s: a module of that name is "
+		    "loaded or built in)", path);
+	else
+		snprintf(buf, len, " (-m %s)", path);
+}
+
+/* -m: every module, in order; the first failure ends the boot. */
+static void
+load_modules(const struct srv_opts *o)
+{
+	char hint[SRV_MSGLEN];
+	const char *why;
+	int error;
+
+	srv_map_moddir();
+	for (int i = 0; i < o->nmods; i++) {
+		if ((error = srv_load_module(o->mods[i], &why)) == 0)
+			continue;
+		module_hint(error, why, o->mods[i], hint, sizeof(hint));
+		die_boot(why, error, hint);
+	}
 }
 
 /* A word on why a drive could not be registered, where we can tell. */
@@ -308,7 +334,6 @@ main(int argc, char **argv)
 		srv_prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 :
 		    argv[0];
 	parse_options(argc, argv, &o);
-	refuse_unsupported(&o);
 	if (srv_load_libraries(o.libs, o.nlibs) != 0)
 		exit(1);
 
@@ -320,6 +345,7 @@ main(int argc, char **argv)
 	block_halt_signals(&set);
 	if ((error = rump_init()) != 0)
 		die_boot("rump init failed", error, "");
+	load_modules(&o);
 	attach_drives(&o);
 	start_server(o.url);
 	if (daemonizing) {

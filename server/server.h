@@ -4,6 +4,7 @@
  *
  *	rump_server.c	options, the startup sequence, halting on signals
  *	libload.c	-l: loading component libraries until no more load
+ *	module.c	-m: kernel modules; the kernel's module directory
  *	drivespec.c	-d: the drivespec grammar
  *	drive.c		-d: registering a drive after the boot
  *	disklabel.c	-d ...,disklabel=P: finding a partition
@@ -69,5 +70,12 @@ int	srv_attach_drive(const struct srv_drive *d, const char **whyp);
 /* -l: load every library, retrying until a pass loads nothing.
  * Reports each failure on stderr; 0 or -1. */
 int	srv_load_libraries(const char *const *libs, int nlibs);
+
+/* The host's module directory at the kernel's module path (module.c;
+ * after the boot, silently nothing if there is none). */
+void	srv_map_moddir(void);
+/* -m: load the module in host file path (after the boot).  0, or a
+ * NetBSD errno with the failing stage in *whyp. */
+int	srv_load_module(const char *path, const char **whyp);
 
 #endif

@@ -14,7 +14,7 @@
 #include "t.h"
 #include "t_mod_util.h"
 
-#define EPROGMISMATCH_NB	82
+#define EPROGMISMATCH_NB	RUMP_EPROGMISMATCH
 
 static size_t
 count_modules(void)
