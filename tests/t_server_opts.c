@@ -183,14 +183,15 @@ TEST(memlimit_overflow_refused)
 	check_message(&s, "rump_server: -r 17179869184g: size too large\n");
 }
 
-TEST(module_refused_for_now)
+/* -m itself: t_mod_server.c; here a module file that is not there. */
+TEST(module_file_missing)
 {
 	struct srv s;
 
-	srv_run(&s, "rump_server", "-l", "rumpvfs", "-m", "/tmp/tmpfs.kmod",
-	    "unix:///tmp/rs-m");
-	check_message(&s, "rump_server: -m: kernel modules are not supported "
-	    "yet\n");
+	srv_run(&s, "rump_server", "-s", "-l", "rumpvfs", "-m",
+	    "/tmp/no-such.kmod", "unix:///tmp/rs-m");
+	check_message(&s, "rump_server: module etfs register failed: No such "
+	    "file or directory (-m /tmp/no-such.kmod)\n");
 }
 
 /* Well-formed drivespecs are registered: t_server_drive.c. */
