@@ -806,6 +806,24 @@ ffs_modinit(void)
 	return vfs_register(&ffs_vfsops);
 }
 
+#ifdef RUMP_KMOD
+/* Built into ffs.kmod: fs/ffs/ffs_module.c attaches it. */
+int
+ffs_vfs_attach(void)
+{
+	return ffs_modinit();
+}
+
+int
+ffs_vfs_detach(void)
+{
+	int error;
+
+	if ((error = vfs_unregister(&ffs_vfsops)) == 0)
+		mutex_destroy(&ffs_mounts_lock);
+	return error;
+}
+#else
 static struct rump_component ffs_component = {
 	.rc_type = RUMP_COMPONENT_VFS_FS,
 	.rc_name = "ffs",
@@ -820,3 +838,4 @@ ffs_register(void)
 {
 	rump_component_register(&ffs_component);
 }
+#endif
