@@ -174,6 +174,8 @@ void	ffs_inode_free(struct ffs_inode *ip);
 int	ffs_inode_update(struct ffs_inode *ip, bool sync);
 /* Write ip (its fi_ino a free inode) as a new dinode; sets fi_gen. */
 int	ffs_inode_create(struct ffs_inode *ip);
+/* Free a new inode that never got a vnode (no blocks yet). */
+void	ffs_inode_clear(struct ffs_mount *fm, uint32_t ino);
 /* The fast-symlink rule of spec 10.8 for an existing inode. */
 bool	ffs_fastlink(const struct ffs_inode *ip);
 /* Frags of the inode block holding ino. */

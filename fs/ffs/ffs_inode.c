@@ -537,3 +537,22 @@ ffs_mark_change(struct ffs_inode *ip, bool modified)
 		ip->fi_mtimensec = (int32_t)now.tv_nsec;
 	}
 }
+
+void
+ffs_inode_clear(struct ffs_mount *fm, uint32_t ino)
+{
+	struct buf *bp;
+	uint8_t *d;
+	uint16_t mode;
+
+	if (dinode_get(fm, ino, &bp, &d) != 0)
+		return;
+	mode = ffs_get16(fm, d);
+	ffs_put16(fm, d, 0);		/* di_mode */
+	ffs_put16(fm, d + 2, 0);	/* di_nlink */
+	ffs_put64(fm, d + (fm->fm_ufs2 ? 16 : 8), 0);	/* di_size */
+	memset(d + (fm->fm_ufs2 ? 112 : 40), 0, fm->fm_ufs2 ? 120 : 60);
+	(void)ffs_bwrite(fm, bp, false);
+	if (mode != 0)
+		ffs_vfree(fm, ino, mode);
+}

@@ -181,7 +181,8 @@ ffs_readlink(struct vnode *vp, struct uio *uio)
 /* Allocate and write a new inode of type `type` for directory dp. */
 static int
 inode_make(struct ffs_inode *dp, const struct componentname *cn,
-    const struct vattr *va, enum vtype type, uint32_t *inop)
+    const struct vattr *va, enum vtype type, const char *target,
+    uint32_t *inop)
 {
 	struct ffs_mount *fm = dp->fi_fm;
 	uint16_t mode = (uint16_t)(vtype_to_ifmt(type) | (va->va_mode & 07777));
@@ -214,6 +215,12 @@ inode_make(struct ffs_inode *dp, const struct componentname *cn,
 	if (type == VCHR || type == VBLK)
 		ip->fi_db[0] = fm->fm_ufs2 ? (int64_t)va->va_rdev :
 		    (int32_t)(uint32_t)va->va_rdev;
+	if (type == VLNK) {
+		/* a symlink is never empty; a long one's block follows */
+		ip->fi_size = strlen(target);
+		if (ip->fi_size < (uint64_t)fm->fm_maxsymlinklen)
+			memcpy(ip->fi_shortlink, target, ip->fi_size);
+	}
 	error = ffs_inode_create(ip);
 	ffs_inode_free(ip);
 	if (error != 0) {
@@ -238,10 +245,7 @@ inode_fill(struct ffs_inode *ip, struct ffs_inode *dp, enum vtype type,
 		error = ffs_dir_init(ip, dp->fi_ino, cred);
 	else if (type == VLNK) {
 		len = strlen(target);
-		if (len < (size_t)fm->fm_maxsymlinklen) {
-			memcpy(ip->fi_shortlink, target, len);
-			ip->fi_size = len;
-		} else
+		if (len >= (size_t)fm->fm_maxsymlinklen)
 			error = ffs_write_bytes(ip, 0, target, len, cred,
 			    false);
 	}
@@ -273,10 +277,12 @@ make_file(struct vnode *dvp, struct vnode **vpp,
 		return EMLINK;
 	if (type == VLNK && strlen(target) >= MAXPATHLEN)
 		return ENAMETOOLONG;
-	if ((error = inode_make(dp, cn, va, type, &ino)) != 0)
+	if ((error = inode_make(dp, cn, va, type, target, &ino)) != 0)
 		return error;
-	if ((error = vcache_get(dvp->v_mount, ino, &vp)) != 0)
-		return error;	/* fsck finds the unnamed inode */
+	if ((error = vcache_get(dvp->v_mount, ino, &vp)) != 0) {
+		ffs_inode_clear(dp->fi_fm, ino);
+		return error;
+	}
 	vn_lock(vp, RW_WRITER);
 	ip = VP_TO_FFS(vp);
 	if (type == VDIR) {
