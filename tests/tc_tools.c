@@ -892,5 +892,5 @@ TEST(readme_walk_through_runs_as_written)
 		    o.out, o.err);
 	/* No tool complained on the way. */
 	CHECK(strstr(o.err, "rump.") == NULL);
-	CHECK(strstr(o.out, "hello from the host") != NULL);
+	CHECK(strstr(o.out, "greeting.txt") != NULL);
 }
