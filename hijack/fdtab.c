@@ -8,14 +8,17 @@
  * __fdelt_chk above it).  fdt[n] is 1 + the rump descriptor behind
  * host number n, or 0 for a plain host descriptor.
  *
- * Lock: hj_fdlock guards fdt; held only for table updates, never
- * across a remote call.  Host descriptor operations on a placeholder
+ * Lock: hj_fdlock serialises updates of fdt, never held across a
+ * remote call.  Lookups read the atomic entries without it, so a
+ * signal handler that writes or closes while its thread is updating
+ * the table cannot deadlock.  Host descriptor operations on a placeholder
  * (dup2 onto it, close) are made by dup.c in the same order as the
  * table updates, under the lock where a race would leave a stale entry.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +30,8 @@
 #include "hijack/hijack.h"
 
 static pthread_mutex_t hj_fdlock = PTHREAD_MUTEX_INITIALIZER;
-static int fdt[HJ_MAXFD];		/* hj_fdlock */
-static int fdt_count;			/* entries in use, hj_fdlock */
+static _Atomic int fdt[HJ_MAXFD];	/* written under hj_fdlock */
+static atomic_int fdt_count;		/* entries in use, same */
 
 void
 fd_lock(void)
@@ -45,25 +48,15 @@ fd_unlock(void)
 int
 fd_rump(int fd)
 {
-	int r;
-
 	if (fd < 0 || fd >= HJ_MAXFD)
 		return -1;
-	pthread_mutex_lock(&hj_fdlock);
-	r = fdt[fd] - 1;
-	pthread_mutex_unlock(&hj_fdlock);
-	return r;
+	return atomic_load(&fdt[fd]) - 1;
 }
 
 bool
 fd_any(void)
 {
-	bool any;
-
-	pthread_mutex_lock(&hj_fdlock);
-	any = fdt_count > 0;
-	pthread_mutex_unlock(&hj_fdlock);
-	return any;
+	return atomic_load(&fdt_count) > 0;
 }
 
 /* A new placeholder standing for rump descriptor rfd; its number. */

@@ -99,3 +99,27 @@ select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 	}
 	return ready;
 }
+
+/* pselect on rump descriptors answers at once, so the mask is moot. */
+int
+pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
+    const struct timespec *ts, const sigset_t *mask)
+{
+	struct timeval tv;
+	int fd;
+
+	if (hj_inside() || !fd_any())
+		return HOST(pselect)(nfds, rd, wr, ex, ts, mask);
+	for (fd = 0; fd < nfds && fd < HJ_MAXFD; fd++) {
+		if (fd_rump(fd) >= 0 && ((rd && FD_ISSET(fd, rd)) ||
+		    (wr && FD_ISSET(fd, wr)) || (ex && FD_ISSET(fd, ex))))
+			break;
+	}
+	if (fd == nfds || fd == HJ_MAXFD)
+		return HOST(pselect)(nfds, rd, wr, ex, ts, mask);
+	if (ts != NULL) {
+		tv.tv_sec = ts->tv_sec;
+		tv.tv_usec = ts->tv_nsec / 1000;
+	}
+	return select(nfds, rd, wr, ex, ts != NULL ? &tv : NULL);
+}

@@ -8,11 +8,13 @@
  * rumpclient_exec (same process in the kernel) with the descriptor
  * table and cwd flag in RUMPHIJACK__FDS / RUMPHIJACK__CWD, which
  * init.c reads in the new image.  glibc's execvp and friends call
- * execve internally, so they are redone here on top of our execve.
+ * execve internally, so they (execv, execvp, execvpe, execl, execlp,
+ * execle) are redone here on top of our execve.
  * umask is mirrored into the rump process.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -204,4 +206,83 @@ umask(mode_t m)
 	if (!hj_inside() && hj_connected())
 		RCALL(rump_sys_umask(m));
 	return old;
+}
+
+/* The execl family, redone on our execve (glibc's call it inside). */
+static char **
+list_argv(const char *arg0, va_list ap, char ***envp)
+{
+	va_list aq;
+	size_t n = 1, i;
+	char **argv;
+
+	va_copy(aq, ap);
+	while (va_arg(aq, char *) != NULL)
+		n++;
+	va_end(aq);
+	if ((argv = malloc((n + 1) * sizeof(*argv))) == NULL)
+		return NULL;
+	argv[0] = (char *)arg0;
+	for (i = 1; i <= n; i++)
+		argv[i] = va_arg(ap, char *);	/* the last is NULL */
+	if (envp != NULL)
+		*envp = va_arg(ap, char **);
+	return argv;
+}
+
+int
+execl(const char *path, const char *arg0, ...)
+{
+	va_list ap;
+	char **argv;
+	int saved;
+
+	va_start(ap, arg0);
+	argv = list_argv(arg0, ap, NULL);
+	va_end(ap);
+	if (argv == NULL)
+		return -1;
+	execve(path, argv, environ);
+	saved = errno;
+	free(argv);
+	errno = saved;
+	return -1;
+}
+
+int
+execlp(const char *file, const char *arg0, ...)
+{
+	va_list ap;
+	char **argv;
+	int saved;
+
+	va_start(ap, arg0);
+	argv = list_argv(arg0, ap, NULL);
+	va_end(ap);
+	if (argv == NULL)
+		return -1;
+	execvpe(file, argv, environ);
+	saved = errno;
+	free(argv);
+	errno = saved;
+	return -1;
+}
+
+int
+execle(const char *path, const char *arg0, ...)
+{
+	va_list ap;
+	char **argv, **envp;
+	int saved;
+
+	va_start(ap, arg0);
+	argv = list_argv(arg0, ap, &envp);
+	va_end(ap);
+	if (argv == NULL)
+		return -1;
+	execve(path, argv, envp);
+	saved = errno;
+	free(argv);
+	errno = saved;
+	return -1;
 }

@@ -491,6 +491,28 @@ TEST(tar_c_x)
 	    "tar cf \"$OUT/o.tar\" x && tar tf \"$OUT/o.tar\" | sort | tail -3");
 }
 
+/* Temporary files beside the target (sed -i, mktemp, Python), a
+ * compressor exec'd by tar with the archive as its stdout. */
+TEST(sed_gzip_mktemp)
+{
+	compare("printf 'a\\nb\\nc\\n' > f && sed -i 's/b/B/' f && cat f && "
+	    "ls && sort -r -o f f && cat f && "
+	    "tar czf t.tgz -C \"$SRC\" . && tar tzf t.tgz | sort && "
+	    "mkdir u && tar xzf t.tgz -C u && cmp u/sub/big.bin "
+	    "\"$SRC/sub/big.bin\" && gzip -c f > f.gz && zcat f.gz && "
+	    "d=$(mktemp -d ./dXXXXXX) && [ -d \"$d\" ] && "
+	    "stat -c %a \"$d\" && t=$(mktemp ./tXXXXXX.txt --suffix=) && "
+	    "stat -c '%a %s' \"$t\" && python3 -c '\n"
+	    "import tempfile, os\n"
+	    "with tempfile.NamedTemporaryFile(dir=\".\", delete=False) as f:\n"
+	    "    f.write(b\"xyz\")\n"
+	    "print(os.path.getsize(f.name)); os.unlink(f.name)\n"
+	    "with tempfile.TemporaryDirectory(dir=\".\") as d:\n"
+	    "    open(os.path.join(d, \"x\"), \"w\").write(\"1\")\n"
+	    "    print(os.listdir(d))\n"
+	    "' && rm -r \"$d\" \"$t\" && ls");
+}
+
 TEST(bash_redirections_globbing)
 {
 	compare("echo one > f && echo two >> f && cat < f && "
