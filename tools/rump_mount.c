@@ -246,6 +246,7 @@ ram_part(const char *arg, bool percent)
 	uint64_t ram;
 	size_t len = sizeof(ram);
 	char *ep;
+	double v;
 	float f;
 
 	f = strtof(arg, &ep);
@@ -253,14 +254,17 @@ ram_part(const char *arg, bool percent)
 		errx(1, "syntax error in ram %s: ram%s%s at %s",
 		    percent ? "percentage" : "fraction", percent ? "%" : "/",
 		    arg, ep);
-	if (percent && (f <= 0.0f || f >= 100.0f))
+	/* Written so that NaN fails too. */
+	if (percent && !(f > 0.0f && f < 100.0f))
 		errx(1, "ram percentage must be a between 0 and 100 ram%%%s",
 		    arg);
-	if (!percent && f <= 0.0f)
+	if (!percent && !(f > 0.0f))
 		errx(1, "ram fraction must be a positive number: ram/%s", arg);
 	if (rump_sys___sysctl(mib, 2, &ram, &len, NULL, 0) == -1)
 		errx(1, "can't get \"hw.physmem64\": %s", rump_strerror(errno));
-	return (int64_t)((float)ram * (percent ? f / 100.0f : 1.0f / f));
+	v = (double)ram * (percent ? f / 100.0 : 1.0 / f);
+	/* ram/1e-30 asks for more than any size: the most there is. */
+	return v < 9.2e18 ? (int64_t)v : INT64_MAX;
 }
 
 static uint32_t
