@@ -232,6 +232,69 @@ fsck_both(const char *what)
 		fprintf(stderr, "%s (host):\n%s\n", what, tool_out);
 }
 
+/* The kernel writes into a new file system; it stays clean. */
+static void
+write_tree(void)
+{
+	static char data[300000];
+	int fd;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 13 + 7);
+	CHECK_OK(rump_sys_mkdir("/mnt/d", 0755));
+	CHECK_OK(rump_sys_mkdir("/mnt/d/e", 0700));
+	CHECK_OK(fd = rump_sys_open("/mnt/d/big", RUMP_O_CREAT | RUMP_O_RDWR,
+	    0644));
+	CHECK_EQ(rump_sys_write(fd, data, sizeof(data)), sizeof(data));
+	rump_sys_close(fd);
+	CHECK_OK(fd = rump_sys_open("/mnt/small", RUMP_O_CREAT | RUMP_O_RDWR,
+	    0644));
+	CHECK_EQ(rump_sys_write(fd, data, 1500), 1500);
+	rump_sys_close(fd);
+	CHECK_OK(rump_sys_link("/mnt/small", "/mnt/d/small.link"));
+	CHECK_OK(rump_sys_symlink("d/big", "/mnt/lnk"));
+	for (int i = 0; i < 100; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "/mnt/d/e/f%03d", i);
+		CHECK_OK(fd = rump_sys_open(p, RUMP_O_CREAT | RUMP_O_RDWR,
+		    0644));
+		rump_sys_close(fd);
+	}
+}
+
+TEST(newfs_then_kernel_writes)
+{
+	struct rump_ufs_args args = { .fspec = (char *)"/dev/nf" };
+	struct rump_stat st;
+
+	for (int v = 1; v <= 2; v++) {
+		char opts[32];
+		int rc;
+
+		snprintf(opts, sizeof(opts), "-O %d /dev/rnf", v);
+		CHECK_EQ(run_tool("rump.newfs", opts), 0);
+		rump_sys_mkdir("/mnt", 0755);
+		rc = rump_sys_mount(RUMP_MOUNT_FFS, "/mnt", 0, &args,
+		    sizeof(args));
+		CHECK_OK(rc);
+		if (rc != 0)
+			continue;
+		write_tree();
+		CHECK_OK(rump_sys_unmount("/mnt", 0));
+		fsck_both(v == 1 ? "UFS1 written by the kernel" :
+		    "UFS2 written by the kernel");
+		CHECK(out_has("106 files"));	/* root, 2 dirs, 103 files */
+		CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt", RUMP_MNT_RDONLY,
+		    &args, sizeof(args)));
+		CHECK_OK(rump_sys_stat("/mnt/d/big", (struct stat *)(void *)&st));
+		CHECK_EQ(st.st_size, 300000);
+		CHECK_OK(rump_sys_stat("/mnt/small", (struct stat *)(void *)&st));
+		CHECK_EQ(st.st_nlink, 2);
+		CHECK_OK(rump_sys_unmount("/mnt", 0));
+	}
+}
+
 struct shape {
 	const char *opts;
 	int	version, bsize, fsize;
@@ -458,3 +521,4 @@ TEST(newfs_bad_options)
 	CHECK_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
 	CHECK_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
 }
+
