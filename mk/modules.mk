@@ -49,7 +49,7 @@ EXTRA_ALL += $(KMODS) $(TKMODS)
 
 # Module tests link the kernel without the file systems.
 MODTEST_LIBS := -L$(LIB) $(RPATH) -lrumpvfs -lrump -lrumpuser -lpthread
-$(B)/tests/t_mod_%: tests/t_mod_%.c $(wildcard tests/*.h) $(call objs,tests/harness.c) $(LIBS) $(PROGS) $(EXTRA_ALL)
+$(B)/tests/t_mod_%: tests/t_mod_%.c $(wildcard tests/*.h) $(call objs,tests/harness.c) $(LIBS) $(PROGS) $(B)/bin/rumpdemo_remote $(EXTRA_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(call objs,tests/harness.c) $(LDFLAGS) $(MODTEST_LIBS)
 
