@@ -110,6 +110,18 @@ vfs_ops_rele(struct vfsops *v)
 	mutex_exit(&mountlist_lock);
 }
 
+int
+vfs_getopscopy(const char *name, struct vfsops *copy)
+{
+	struct vfsops *v;
+
+	if ((v = vfs_getops(name, true)) == NULL)
+		return ENODEV;
+	*copy = *v;
+	vfs_ops_rele(v);
+	return 0;
+}
+
 static void
 mount_hold(struct mount *mp)
 {

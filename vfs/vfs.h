@@ -228,6 +228,9 @@ int	vfs_register(struct vfsops *vfs);
 int	vfs_unregister(struct vfsops *vfs);
 /* Looks for a kernel module of that name (autoload) when not known. */
 struct vfsops *vfs_getopsbyname(const char *name);
+/* The same, copied: a module's type may go away once the lock is
+ * dropped, its copy not (ENODEV: no such type). */
+int	vfs_getopscopy(const char *name, struct vfsops *copy);
 
 /* --- vnodes (vnode.c) --------------------------------------------------- */
 /* Find or load the vnode for (mp, key); returns it referenced. */

@@ -68,6 +68,7 @@ sys_mount(struct lwp *l, const void *args, register_t *retval)
 	void *udata = SARG_PTR(args, 3), *kdata = NULL;
 	size_t len = SARG(args, 4), alloc;
 	const struct vfsops *ops;
+	struct vfsops opscopy;
 	char fstype[VFS_NAMELEN], *kpath = NULL;
 	struct vnode *vp;
 	int error;
@@ -81,10 +82,11 @@ sys_mount(struct lwp *l, const void *args, register_t *retval)
 		ops = vp->v_mount->mnt_op;
 		strncpy(fstype, ops->vfs_name, sizeof(fstype) - 1);
 		fstype[sizeof(fstype) - 1] = '\0';
-	} else if ((error = mount_type_in(utype, fstype)) != 0)
+	} else if ((error = mount_type_in(utype, fstype)) != 0 ||
+	    (error = vfs_getopscopy(fstype, &opscopy)) != 0)
 		goto out1;
 	else
-		ops = vfs_getopsbyname(fstype);
+		ops = &opscopy;	/* a module's type may go meanwhile */
 	if ((error = mount_data_in(udata, &len, ops, &kdata)) != 0)
 		goto out1;
 	alloc = len;
