@@ -9,6 +9,7 @@
  * The tests share one kernel and run in order; each leaves no module
  * loaded behind it.
  */
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "t.h"
@@ -177,5 +178,71 @@ TEST(load_unload_1000_cycles)
 #else
 	CHECK(r1 - r0 < 1024);
 #endif
+	CHECK_EQ(rump_pub_etfs_remove("/tmpfs.kmod"), 0);
+}
+
+/*
+ * Mounting and unmounting in one thread while another unloads and
+ * loads the module: every call either works or fails the expected way
+ * (ENODEV without the module, EBUSY unloading while mounted, EEXIST
+ * loading twice), and nothing crashes (a mount holds the module's
+ * type from lookup to unmount).
+ */
+static char race_mnt[128];
+static int race_bad;
+
+static void *
+race_mounter(void *arg)
+{
+	struct rump_tmpfs_args ta = { .ta_version = 1, .ta_root_mode = 0755 };
+	int bad = 0;
+
+	(void)arg;
+	for (int i = 0; i < 300; i++) {
+		if (rump_sys_mount(RUMP_MOUNT_TMPFS, race_mnt, 0, &ta,
+		    sizeof(ta)) == -1) {
+			bad += errno != RUMP_ENODEV;
+			continue;
+		}
+		bad += rump_sys_unmount(race_mnt, 0) != 0;
+	}
+	__atomic_add_fetch(&race_bad, bad, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static void *
+race_loader(void *arg)
+{
+	int bad = 0;
+
+	(void)arg;
+	for (int i = 0; i < 300; i++) {
+		if (rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs") == -1)
+			bad += errno != RUMP_EBUSY && errno != RUMP_ENOENT;
+		if (t_modload("/tmpfs.kmod", 0, NULL) == -1)
+			bad += errno != RUMP_EEXIST;
+	}
+	__atomic_add_fetch(&race_bad, bad, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+TEST(unload_races_mount)
+{
+	char host[PATH_MAX], cwd[100];
+	pthread_t a, b;
+
+	tmpfs_host(host, sizeof(host));
+	CHECK_EQ(rump_pub_etfs_register("/tmpfs.kmod", host, RUMP_ETFS_REG),
+	    0);
+	CHECK_OK(rump_sys_mkdir("mnt", 0755));
+	CHECK(rump_sys___getcwd(cwd, sizeof(cwd)) != -1);
+	snprintf(race_mnt, sizeof(race_mnt), "%s/mnt", cwd);
+	CHECK_OK(t_modload("/tmpfs.kmod", 0, NULL));
+	pthread_create(&a, NULL, race_mounter, NULL);
+	pthread_create(&b, NULL, race_loader, NULL);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	CHECK_EQ(race_bad, 0);
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "tmpfs"));
 	CHECK_EQ(rump_pub_etfs_remove("/tmpfs.kmod"), 0);
 }
