@@ -489,7 +489,10 @@ rumpclient__closenotify(int *fdp, enum rumpclient_closevariant variant)
 	}
 	if (*fdp != c->fd)
 		return 0;
-	if ((nfd = fcntl(c->fd, F_DUPFD_CLOEXEC, 3)) == -1)
+	/* Out of the way: high, where programs rarely ask for numbers
+	 * (3 and up if the descriptor limit is lower). */
+	if ((nfd = fcntl(c->fd, F_DUPFD_CLOEXEC, 512)) == -1 &&
+	    (nfd = fcntl(c->fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		return -1;
 	pthread_mutex_lock(&c->mtx);
 	pthread_mutex_lock(&c->smtx);
