@@ -415,6 +415,8 @@ TEST(newfs_agrees_with_makefs)
 
 TEST(newfs_big_endian)
 {
+	struct rump_ufs_args args_be = { .fspec = (char *)"/dev/nf" };
+	struct rump_stat st;
 	char args[300], path[200];
 	int fd;
 	uint8_t mag[4];
@@ -435,6 +437,17 @@ TEST(newfs_big_endian)
 		snprintf(args, sizeof(args), "-F '%s'", path);
 		CHECK_EQ(run_tool("rump.fsck_ffs", args), 0);
 		unlink(path);
+		/* and on the server's disk: the kernel mounts it */
+		snprintf(args, sizeof(args), "-B be -O %d /dev/rnf", v);
+		CHECK_EQ(run_tool("rump.newfs", args), 0);
+		CHECK_EQ(run_tool("rump.fsck_ffs", "/dev/rnf"), 0);
+		rump_sys_mkdir("/mnt", 0755);
+		CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt", RUMP_MNT_RDONLY,
+		    &args_be, sizeof(args_be)));
+		CHECK_OK(rump_sys_stat("/mnt", (struct stat *)(void *)&st));
+		CHECK_EQ(st.st_mode, 040755);
+		CHECK_EQ(st.st_nlink, 2);
+		CHECK_OK(rump_sys_unmount("/mnt", 0));
 	}
 }
 
