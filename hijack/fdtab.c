@@ -15,6 +15,7 @@
  * (dup2 onto it, close) are made by dup.c in the same order as the
  * table updates, under the lock where a race would leave a stale entry.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -107,6 +108,33 @@ fd_forget(int fd)
 	fdt[fd] = 0;
 	pthread_mutex_unlock(&hj_fdlock);
 	return r;
+}
+
+/* The highest open host descriptor, from /proc/self/fd; -1 if
+ * unreadable. */
+int
+fd_highest(void)
+{
+	char buf[4096], *end;
+	struct dirent64 *de;
+	long n, off, v;
+	int d, max = -1;
+
+	d = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d == -1)
+		return -1;
+	while ((n = syscall(SYS_getdents64, d, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += de->d_reclen) {
+			de = (struct dirent64 *)(buf + off);
+			v = strtol(de->d_name, &end, 10);
+			if (*end == '\0' && de->d_name[0] != '.' && v != d &&
+			    v > max && v < INT_MAX)
+				max = (int)v;
+		}
+	}
+	syscall(SYS_close, d);
+	return max;
 }
 
 bool

@@ -91,6 +91,7 @@ const char *hj_prefix(void);
 bool	hj_cwd_rump(void);
 void	hj_set_cwd_rump(bool on);
 void	hj_connected_child(void);
+void	hj_raise_socket(void);
 
 /* fdtab.c */
 int	fd_rump(int fd);		/* rump fd behind fd, or -1 */
@@ -101,6 +102,7 @@ bool	fd_any(void);
 int	fd_encode(char *buf, size_t len);
 void	fd_decode(const char *s);
 bool	fd_is_placeholder(int fd);
+int	fd_highest(void);
 void	fd_lock(void);
 void	fd_unlock(void);
 

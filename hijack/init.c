@@ -194,6 +194,35 @@ hj_connected(void)
 	return atomic_load(&hj_connpid) == getpid();
 }
 
+/*
+ * librumpclient's socket, moved out of the numbers the program gets:
+ * it was dialled at the lowest free number, which the program would
+ * otherwise have had (its own first open returns 4 instead of 3).
+ * The number is found without side effects: closenotify(FCLOSEM)
+ * with a start above the socket returns the start unchanged, and with
+ * the socket's own number returns one more, closing nothing; so the
+ * probe walks down from the highest open descriptor (never from below
+ * the socket, where FCLOSEM would close).  Called before any other
+ * thread can be using the new connection.
+ */
+void
+hj_raise_socket(void)
+{
+	int fd, probe;
+
+	for (fd = fd_highest(); fd >= 3; fd--) {
+		probe = fd;
+		rumpclient__closenotify(&probe, RUMPCLIENT_CLOSE_FCLOSEM);
+		if (probe != fd)
+			break;
+	}
+	if (fd < 3 || fd >= 512)
+		return;
+	probe = fd;
+	if (rumpclient__closenotify(&probe, RUMPCLIENT_CLOSE_CLOSE) == 0)
+		syscall(SYS_close, fd);		/* the client uses the copy */
+}
+
 /* Connect (once per host process); the rump umask follows the host's. */
 int
 hj_connect(void)
@@ -211,6 +240,7 @@ hj_connect(void)
 		r = rumpclient_init();
 		e = errno;
 		if (r == 0) {
+			hj_raise_socket();
 			m = HOST(umask)(0);
 			HOST(umask)(m);
 			rump_sys_umask(m);

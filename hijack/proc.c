@@ -46,6 +46,8 @@ fork(void)
 	if (pid == 0) {
 		hj_enter();
 		r = rumpclient_fork_init(rf);
+		if (r == 0)
+			hj_raise_socket();
 		hj_leave();
 		if (r == 0)
 			hj_connected_child();

@@ -568,6 +568,43 @@ TEST(python_io_walk)
 	    "'");
 }
 
+/* Descriptor calls one by one, from Python: pread/pwrite, readv/
+ * writev, fsync, ftruncate, fchmod, fcntl flags, dup2 across worlds,
+ * mmap (a copy), select and poll over a rump file and a host pipe. */
+TEST(python_descriptor_calls)
+{
+	compare("python3 -c '\n"
+	    "import os, fcntl, mmap, select\n"
+	    "fd = os.open(\"f\", os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o640)\n"
+	    "os.write(fd, b\"0123456789\")\n"
+	    "fl = fcntl.fcntl(fd, fcntl.F_GETFL)\n"
+	    "print(fl & os.O_ACCMODE == os.O_RDWR, bool(fl & os.O_APPEND))\n"
+	    "fcntl.fcntl(fd, fcntl.F_SETFL, fl & ~os.O_APPEND)\n"
+	    "print(bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND))\n"
+	    "print(os.pread(fd, 4, 3), os.pwrite(fd, b\"AB\", 1))\n"
+	    "os.lseek(fd, 0, 0); print(os.readv(fd, [bytearray(3), bytearray(4)]))\n"
+	    "os.lseek(fd, 0, 2); print(os.writev(fd, [b\"xy\", b\"z\"]))\n"
+	    "os.fsync(fd); os.ftruncate(fd, 12); os.fchmod(fd, 0o600)\n"
+	    "st = os.fstat(fd); print(st.st_size, oct(st.st_mode & 0o777))\n"
+	    "print(fcntl.fcntl(fd, fcntl.F_GETFD) & 1, os.get_inheritable(fd))\n"
+	    "d = os.dup(fd); d2 = fcntl.fcntl(fd, fcntl.F_DUPFD, 20)\n"
+	    "print(d2 >= 20, os.pread(d, 3, 0), os.pread(d2, 3, 9))\n"
+	    "r, w = os.pipe(); os.dup2(fd, w); os.write(w, b\"!\")\n"
+	    "os.dup2(r, d2); os.close(r)\n"
+	    "print(os.pread(fd, 20, 0))\n"
+	    "m = mmap.mmap(fd, 0, access=mmap.ACCESS_READ); print(m[:5], len(m)); m.close()\n"
+	    "m = mmap.mmap(fd, 0, access=mmap.ACCESS_COPY); m[0:1] = b\"#\"\n"
+	    "print(m[:3], os.pread(fd, 3, 0)); m.close()\n"
+	    "p0, p1 = os.pipe()\n"
+	    "print(select.select([fd, p0], [fd], [], 0))\n"
+	    "os.write(p1, b\"x\"); print(select.select([fd, p0], [], [], 1)[0])\n"
+	    "po = select.poll(); po.register(fd, select.POLLIN); po.register(p0, select.POLLIN)\n"
+	    "print(sorted(po.poll(1000)))\n"
+	    "for x in (fd, d, d2, w, p0, p1): os.close(x)\n"
+	    "print(sorted(os.listdir(\".\")))\n"
+	    "'");
+}
+
 TEST(multithreaded_c)
 {
 	char extra[PATH_MAX + 32];
