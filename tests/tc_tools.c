@@ -531,6 +531,12 @@ TEST(umount_by_node_special_and_same_directory)
 	CHECK_EQ(run(&o, "rump.umount", "-v", "tmpfs", NULL), 0);
 	CHECK_STR(o.out, fmt("tmpfs: unmount from %s\n", dir));
 	CHECK(!is_mounted(dir, "tmpfs", &sf));
+	/* -F: found and reported, not unmounted. */
+	CHECK_OK(t_mount_tmpfs(dir));
+	CHECK_EQ(run(&o, "rump.umount", "-F", "-v", dir, NULL), 0);
+	CHECK_STR(o.out, fmt("tmpfs: unmount from %s\n", dir));
+	CHECK(is_mounted(dir, "tmpfs", &sf));
+	CHECK_OK(rump_sys_unmount(dir, 0));
 	/* Another spelling of the same directory. */
 	CHECK_OK(t_mount_tmpfs(dir));
 	CHECK_EQ(run(&o, "rump.umount", slash, NULL), 0);
@@ -698,6 +704,11 @@ TEST(sysctl_all_lists_the_tree)
 	for (char *p = o.out; (p = strchr(p, '\n')) != NULL; p++)
 		lines++;
 	CHECK(lines >= (int)(sizeof(leaves) / sizeof(leaves[0])));
+	/* -A: the same list (nothing here fails to read). */
+	static char all[sizeof(o.out)];
+	snprintf(all, sizeof(all), "%s", o.out);
+	CHECK_EQ(run(&o, "rump.sysctl", "-A", NULL), 0);
+	CHECK_STR(o.out, all);
 	/* A node by name: its leaves, in the same format. */
 	CHECK_EQ(run(&o, "rump.sysctl", "kern", NULL), 0);
 	CHECK(strncmp(o.out, "kern.ostype = NetBSD\n", 21) == 0);
