@@ -248,8 +248,10 @@ faccessat(int dirfd, const char *path, int mode, int flags)
 		return HOST(faccessat)(dirfd, path, mode, flags);
 	if (r < 0)
 		return -1;
-	if ((nb = xlate_atflags(flags, AT_EACCESS | AT_SYMLINK_NOFOLLOW)) == -1)
+	if ((nb = xlate_atflags(flags & ~AT_EACCESS, AT_SYMLINK_NOFOLLOW)) == -1)
 		return -1;
+	if (flags & AT_EACCESS)
+		nb |= RUMP_AT_EACCESS;
 	return RCALL(rump_sys_faccessat(hp.dirfd, hp.p, mode, nb));
 }
 

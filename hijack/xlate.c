@@ -91,6 +91,8 @@ xlate_oflags_out(int nb)
  * Linux AT_ flags into NetBSD's.  `allowed` names the Linux flags the
  * call accepts; AT_NO_AUTOMOUNT and the statx sync bits are dropped
  * (Linux 0x800 would be NetBSD AT_REMOVEDIR).  -1 for an unknown bit.
+ * Linux gives AT_REMOVEDIR and AT_EACCESS the same value: faccessat
+ * translates its AT_EACCESS itself and never passes it here.
  */
 int
 xlate_atflags(int l, int allowed)
@@ -106,11 +108,8 @@ xlate_atflags(int l, int allowed)
 		nb |= RUMP_AT_SYMLINK_NOFOLLOW;
 	if (l & AT_SYMLINK_FOLLOW)
 		nb |= RUMP_AT_SYMLINK_FOLLOW;
-	if ((allowed & AT_REMOVEDIR) && (l & AT_REMOVEDIR))
+	if (l & AT_REMOVEDIR)	/* (AT_EACCESS, 0x200 too, is faccessat's) */
 		nb |= RUMP_AT_REMOVEDIR;
-	if ((allowed & AT_EACCESS) && !(allowed & AT_REMOVEDIR) &&
-	    (l & AT_EACCESS))
-		nb |= RUMP_AT_EACCESS;
 	return nb;
 }
 

@@ -30,6 +30,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <dirent.h>
+#include <dlfcn.h>
+#include <glob.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -383,6 +385,119 @@ mt_main(const char *dir)
 	return 0;
 }
 
+/* ---------------------------------------------- the calls helper */
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+no_dots(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/*
+ * Library entry points no Debian program here reaches on its own:
+ * glob, scandir, the old __xstat family (binaries built before glibc
+ * 2.33), faccessat(AT_EACCESS), telldir/seekdir, stdio modes, getcwd
+ * after fchdir.  Prints what it sees; run in the test's directory.
+ */
+static int
+calls_main(void)
+{
+	typedef int (*xstat_fn)(int, const char *, struct stat *);
+	typedef int (*fxstat_fn)(int, int, struct stat *);
+	xstat_fn xs = (xstat_fn)dlsym(RTLD_DEFAULT, "__xstat");
+	xstat_fn lxs = (xstat_fn)dlsym(RTLD_DEFAULT, "__lxstat");
+	fxstat_fn fxs = (fxstat_fn)dlsym(RTLD_DEFAULT, "__fxstat");
+	struct dirent **list, *e;
+	char buf[PATH_MAX], line[64];
+	struct stat st;
+	glob_t g;
+	FILE *fp;
+	DIR *d;
+	long pos;
+	int fd, n, i, r, here;
+
+	mkdir("sub", 0755);
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "%c.%s", 'a' + i, i < 2 ? "txt" : "dat");
+		if ((fd = open(buf, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+			return 1;
+		if (write(fd, buf, (size_t)i + 1) != i + 1)
+			return 1;
+		close(fd);
+	}
+	memset(&g, 0, sizeof(g));
+	printf("glob %d", glob("*.txt", 0, NULL, &g));
+	for (i = 0; i < (int)g.gl_pathc; i++)
+		printf(" %s", g.gl_pathv[i]);
+	globfree(&g);
+	getcwd(buf, sizeof(buf));
+	strcat(buf, "/*.dat");
+	memset(&g, 0, sizeof(g));
+	r = glob(buf, 0, NULL, &g);
+	printf("; abs %d %zu %s\n", r, g.gl_pathc,
+	    g.gl_pathc ? strrchr(g.gl_pathv[0], '/') + 1 : "-");
+	globfree(&g);
+	n = scandir(".", &list, no_dots, by_name);
+	printf("scandir %d:", n);
+	for (i = 0; i < n; i++) {
+		printf(" %s/%d", list[i]->d_name, list[i]->d_type);
+		free(list[i]);
+	}
+	free(n >= 0 ? list : NULL);
+	r = xs(1, "b.txt", &st);
+	printf("\nxstat %d %lld", r, (long long)st.st_size);
+	r = lxs(1, "c.dat", &st);
+	printf(" lxstat %d %lld", r, (long long)st.st_size);
+	fd = open("a.txt", O_RDONLY);
+	r = fxs(1, fd, &st);
+	printf(" fxstat %d %lld", r, (long long)st.st_size);
+	close(fd);
+	errno = 0;
+	r = xs(7, "a.txt", &st);
+	printf(" badver %d %d\n", r, errno);
+	r = faccessat(AT_FDCWD, "a.txt", R_OK, AT_EACCESS);
+	printf("eaccess %d", r);
+	r = faccessat(AT_FDCWD, "nope", R_OK, AT_EACCESS);
+	printf(" %d %d\n", r, errno);
+	if ((fp = fopen("a.txt", "a+")) == NULL)
+		return 1;
+	fprintf(fp, "-%d-", 42);
+	fseek(fp, 0, SEEK_SET);
+	if (fgets(line, sizeof(line), fp) == NULL)
+		return 1;
+	printf("stdio %s %ld %d\n", line, ftell(fp), fileno(fp) > 2);
+	fclose(fp);
+	d = opendir(".");
+	while ((e = readdir(d)) != NULL && strcmp(e->d_name, "b.txt") != 0)
+		;
+	pos = telldir(d);
+	n = 0;
+	while (readdir(d) != NULL)
+		n++;
+	seekdir(d, pos);
+	i = 0;
+	while (readdir(d) != NULL)
+		i++;
+	rewinddir(d);
+	printf("seekdir %d %d", n == i, readdir(d) != NULL);
+	closedir(d);
+	here = open(".", O_RDONLY | O_DIRECTORY);
+	chdir("sub");
+	getcwd(buf, sizeof(buf));
+	printf(" cwd %s", strrchr(buf, '/') + 1);
+	fchdir(here);
+	getcwd(buf, sizeof(buf));
+	printf(" back %d\n", strcmp(strrchr(buf, '/') + 1, "sub") != 0);
+	close(here);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- boot */
 
 int
@@ -394,6 +509,8 @@ t_boot(void)
 
 	if (mt != NULL)
 		exit(mt_main(mt));
+	if (getenv("TC_HIJACK_CALLS") != NULL)
+		exit(calls_main());
 	n = readlink("/proc/self/exe", selfexe, sizeof(selfexe) - 1);
 	selfexe[n > 0 ? n : 0] = '\0';
 	memcpy(exe, selfexe, sizeof(exe));
@@ -617,6 +734,16 @@ TEST(multithreaded_c)
 	snprintf(extra, sizeof(extra), "TC_HIJACK_MT=.");
 	compare_in(NULL, "TC_HIJACK_MT=$PWD \"$TC_SELF\" && ls | sort | wc -l",
 	    extra);
+}
+
+TEST(library_entry_points)
+{
+#ifdef SANITIZED
+	fprintf(stderr, "  library_entry_points: skipped under sanitizers "
+	    "(their runtime must be first in the process)\n");
+	return;
+#endif
+	compare("TC_HIJACK_CALLS=1 \"$TC_SELF\"");
 }
 
 TEST(python_threads)
