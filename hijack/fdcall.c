@@ -191,8 +191,7 @@ fstat(int fd, struct stat *st)
 		return HOST(fstat)(fd, st);
 	if (RCALL(rump_sys_fstat(r, (struct stat *)&ns)) == -1)
 		return -1;
-	xlate_stat(&ns, st);
-	return 0;
+	return xlate_stat(&ns, st);
 }
 
 ALIAS(fstat64, fstat);
@@ -281,8 +280,7 @@ fstatfs(int fd, struct statfs *buf)
 		return HOST(fstatfs)(fd, buf);
 	if (RCALL(rump_sys_fstatvfs1(r, (struct statvfs *)&nv, 2)) == -1)
 		return -1;
-	xlate_statfs(&nv, buf);
-	return 0;
+	return xlate_statfs(&nv, buf);
 }
 
 int
@@ -295,8 +293,7 @@ fstatvfs(int fd, struct statvfs *buf)
 		return HOST(fstatvfs)(fd, buf);
 	if (RCALL(rump_sys_fstatvfs1(r, (struct statvfs *)&nv, 2)) == -1)
 		return -1;
-	xlate_statvfs(&nv, buf);
-	return 0;
+	return xlate_statvfs(&nv, buf);
 }
 
 ALIAS(fstatfs64, fstatfs);

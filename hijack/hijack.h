@@ -111,10 +111,11 @@ int	xlate_errno(int nberr);
 int	xlate_oflags_in(int lflags, int *nb);
 int	xlate_oflags_out(int nbflags);
 int	xlate_atflags(int lflags, int allowed);
-void	xlate_stat(const struct rump_stat *n, struct stat *l);
-void	xlate_statx(const struct rump_stat *n, void *stx);
-void	xlate_statfs(const struct rump_statvfs *n, void *sfs);
-void	xlate_statvfs(const struct rump_statvfs *n, void *svfs);
+/* These four fail with EFAULT for a NULL destination. */
+int	xlate_stat(const struct rump_stat *n, struct stat *l);
+int	xlate_statx(const struct rump_stat *n, void *stx);
+int	xlate_statfs(const struct rump_statvfs *n, void *sfs);
+int	xlate_statvfs(const struct rump_statvfs *n, void *svfs);
 void	xlate_dev(uint64_t nbdev, unsigned *maj, unsigned *min);
 int	xlate_pathconf(int lname);
 

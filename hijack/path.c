@@ -161,8 +161,7 @@ fstatat(int dirfd, const char *path, struct stat *st, int flags)
 		return HOST(fstatat)(dirfd, path, st, flags);
 	if (r < 0 || stat_rump(&hp, flags, &ns) == -1)
 		return -1;
-	xlate_stat(&ns, st);
-	return 0;
+	return xlate_stat(&ns, st);
 }
 
 ALIAS(fstatat64, fstatat);
@@ -232,8 +231,7 @@ statx(int dirfd, const char *path, int flags, unsigned mask,
 		return HOST(statx)(dirfd, path, flags, mask, stx);
 	if (r < 0 || stat_rump(&hp, flags, &ns) == -1)
 		return -1;
-	xlate_statx(&ns, stx);
-	return 0;
+	return xlate_statx(&ns, stx);
 }
 
 /* --------------------------------------------------------------- access */

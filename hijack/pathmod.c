@@ -364,8 +364,7 @@ statfs(const char *path, struct statfs *buf)
 		return HOST(statfs)(path, buf);
 	if (r < 0 || statvfs_rump(&hp, &nv) == -1)
 		return -1;
-	xlate_statfs(&nv, buf);
-	return 0;
+	return xlate_statfs(&nv, buf);
 }
 
 int
@@ -379,8 +378,7 @@ statvfs(const char *path, struct statvfs *buf)
 		return HOST(statvfs)(path, buf);
 	if (r < 0 || statvfs_rump(&hp, &nv) == -1)
 		return -1;
-	xlate_statvfs(&nv, buf);
-	return 0;
+	return xlate_statvfs(&nv, buf);
 }
 
 ALIAS(statfs64, statfs);

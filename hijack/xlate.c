@@ -139,9 +139,13 @@ rump_rdev(uint64_t d)
 	return makedev(maj, min);
 }
 
-void
+int
 xlate_stat(const struct rump_stat *n, struct stat *l)
 {
+	if (l == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
 	memset(l, 0, sizeof(*l));
 	l->st_dev = rump_stdev(n->st_dev);
 	l->st_ino = n->st_ino;
@@ -159,6 +163,7 @@ xlate_stat(const struct rump_stat *n, struct stat *l)
 	l->st_mtim.tv_nsec = n->st_mtim.tv_nsec;
 	l->st_ctim.tv_sec = n->st_ctim.tv_sec;
 	l->st_ctim.tv_nsec = n->st_ctim.tv_nsec;
+	return 0;
 }
 
 static void
@@ -168,12 +173,16 @@ put_ts(struct statx_timestamp *t, const struct rump_timespec *ts)
 	t->tv_nsec = (uint32_t)ts->tv_nsec;
 }
 
-void
+int
 xlate_statx(const struct rump_stat *n, void *buf)
 {
 	struct statx *x = buf;
 	unsigned maj, min;
 
+	if (buf == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
 	memset(x, 0, sizeof(*x));
 	x->stx_mask = STATX_BASIC_STATS | STATX_BTIME;
 	x->stx_blksize = (uint32_t)n->st_blksize;
@@ -194,6 +203,7 @@ xlate_statx(const struct rump_stat *n, void *buf)
 	xlate_dev(n->st_dev, &maj, &min);
 	x->stx_dev_major = 0x10000 + maj;
 	x->stx_dev_minor = min;
+	return 0;
 }
 
 static unsigned long
@@ -229,11 +239,15 @@ fs_magic(const char *name)
 	return 0;
 }
 
-void
+int
 xlate_statfs(const struct rump_statvfs *n, void *buf)
 {
 	struct statfs *l = buf;
 
+	if (buf == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
 	memset(l, 0, sizeof(*l));
 	l->f_type = fs_magic(n->f_fstypename);
 	l->f_bsize = (long)(n->f_iosize ? n->f_iosize : n->f_bsize);
@@ -246,13 +260,18 @@ xlate_statfs(const struct rump_statvfs *n, void *buf)
 	l->f_namelen = n->f_namemax > 255 ? 255 : (long)n->f_namemax;
 	l->f_frsize = (long)n->f_frsize;
 	l->f_flags = (long)(mnt_flags(n->f_flag) | 0x20);	/* ST_VALID */
+	return 0;
 }
 
-void
+int
 xlate_statvfs(const struct rump_statvfs *n, void *buf)
 {
 	struct statvfs *l = buf;
 
+	if (buf == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
 	memset(l, 0, sizeof(*l));
 	l->f_bsize = n->f_iosize ? n->f_iosize : n->f_bsize;
 	l->f_frsize = n->f_frsize;
@@ -265,6 +284,7 @@ xlate_statvfs(const struct rump_statvfs *n, void *buf)
 	l->f_fsid = n->f_fsid;
 	l->f_flag = mnt_flags(n->f_flag);
 	l->f_namemax = n->f_namemax > 255 ? 255 : n->f_namemax;
+	return 0;
 }
 
 /* Linux _PC_ name into NetBSD's; -1 for names NetBSD lacks. */

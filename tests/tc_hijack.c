@@ -461,6 +461,13 @@ calls_main(void)
 	errno = 0;
 	r = xs(7, "a.txt", &st);
 	printf(" badver %d %d\n", r, errno);
+	{
+		/* a bad buffer is EFAULT, as from the host kernel */
+		struct stat *volatile nobuf = NULL;
+
+		r = stat("a.txt", nobuf);
+		printf(" nullbuf %d %d", r, errno);
+	}
 	r = faccessat(AT_FDCWD, "a.txt", R_OK, AT_EACCESS);
 	printf("eaccess %d", r);
 	r = faccessat(AT_FDCWD, "nope", R_OK, AT_EACCESS);
@@ -882,6 +889,43 @@ TEST(ffs_read_write)
 }
 
 /* ---------------------------------------------- rump.run and no server */
+
+/* RUMPHIJACK: another prefix, blanket paths, NetBSD's other keys and
+ * malformed entries ignored. */
+TEST(rumphijack_config)
+{
+	static const char *const cfg[][2] = {
+		{ "RUMPHIJACK=path=/elsewhere", "/elsewhere/t/%s/f" },
+		{ "RUMPHIJACK=path=/elsewhere/,blanket=/t/%s", "/t/%s/f" },
+		{ "RUMPHIJACK=socket=all:nolocal,vfs=nofifo,sysctl=yes,"
+		  "bogus,path=,path=relative", "/rump/t/%s/f" },
+		{ "RUMPHIJACK=blanket=/t:/nonexistent", "/t/%s/f" },
+	};
+	char rr[PATH_MAX], out[4096], env[256], file[256], path[256];
+	int rc;
+	size_t i;
+
+	CHECK_OK(mount_test_tmpfs());
+	snprintf(file, sizeof(file), "/t/%s/f", t_current);
+	CHECK_OK(t_write_file(file, "cfg\n", 4));
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	for (i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++) {
+		snprintf(env, sizeof(env), cfg[i][0], t_current);
+		snprintf(path, sizeof(path), cfg[i][1], t_current);
+		rc = run("/", (char *[]){ env, NULL }, (char *[]){ rr,
+		    (char *)"/bin/cat", path, NULL }, out, sizeof(out));
+		if (rc != 0 || strcmp(out, "cfg\n") != 0)
+			t_fail(__FILE__, __LINE__, "%s: cat %s: %d %s", env,
+			    path, rc, out);
+	}
+	/* With another prefix, /rump is a host path again. */
+	snprintf(env, sizeof(env), "RUMPHIJACK=path=/elsewhere");
+	snprintf(path, sizeof(path), "/rump/t/%s/f", t_current);
+	rc = run("/", (char *[]){ env, NULL }, (char *[]){ rr,
+	    (char *)"/bin/cat", path, NULL }, out, sizeof(out));
+	CHECK_EQ(rc, 1);
+	CHECK(strstr(out, "No such file or directory") != NULL);
+}
 
 TEST(rump_run_usage)
 {
