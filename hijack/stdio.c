@@ -25,6 +25,7 @@
 #include "hijack/hijack.h"
 
 #define HJ_MAXFILES	256
+#define HJ_STDIOBUF	65536
 
 struct hj_cookie {
 	int	fd;
@@ -97,6 +98,9 @@ file_new(int fd, const char *mode, bool owned)
 		free(ck);
 		return NULL;
 	}
+	/* Each refill is a round trip to the server: fewer, larger. */
+	if (owned)
+		setvbuf(fp, NULL, _IOFBF, HJ_STDIOBUF);
 	pthread_mutex_lock(&hj_stdiolock);
 	for (i = 0; i < HJ_MAXFILES && hj_files[i].fp != NULL; i++)
 		;
