@@ -411,6 +411,28 @@ zero_tail(struct ffs_inode *ip, uint64_t length)
 	return 0;
 }
 
+/*
+ * The block that will hold the last byte must exist, as NetBSD
+ * allocates it: a hole there would leave a tail whose size the tail
+ * rule cannot tell.
+ */
+static int
+back_last_block(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
+{
+	struct ffs_mount *fm = ip->fi_fm;
+	int64_t lbn = (int64_t)(length >> fm->fm_bshift), addr;
+	struct buf *bp;
+	int error;
+
+	if (blkoff(fm, length) == 0)
+		return 0;
+	if ((error = ffs_bmap(ip, lbn, &addr)) != 0 || addr != 0)
+		return error;
+	if ((error = ffs_balloc(ip, lbn, blkoff(fm, length), cred, &bp)) != 0)
+		return error;
+	return ffs_bwrite(fm, bp, false);
+}
+
 static int
 truncate_extend(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 {
@@ -453,7 +475,8 @@ ffs_truncate(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 	}
 	if (length == osize)
 		return 0;
-	if ((error = zero_tail(ip, length)) != 0)
+	if ((error = back_last_block(ip, length, cred)) != 0 ||
+	    (error = zero_tail(ip, length)) != 0)
 		return error;
 	memcpy(odb, ip->fi_db, sizeof(odb));
 	memcpy(oib, ip->fi_ib, sizeof(oib));
