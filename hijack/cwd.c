@@ -234,7 +234,7 @@ realpath(const char *path, char *resolved)
 	if (resolve_rump(full, k, sizeof(k)) == -1)
 		return NULL;
 	pfx = hj_prefix();
-	if (strcmp(pfx, "/") == 0)
+	if (hp.blanket || strcmp(pfx, "/") == 0)
 		snprintf(res, sizeof(res), "%s", k);
 	else
 		snprintf(res, sizeof(res), "%s%s", pfx, strcmp(k, "/") ? k : "");

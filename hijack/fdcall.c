@@ -16,6 +16,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
@@ -236,6 +237,46 @@ futimens(int fd, const struct timespec t[2])
 	if (r < 0)
 		return HOST(futimens)(fd, t);
 	return RCALL(rump_sys_futimens(r, t));
+}
+
+int
+futimes(int fd, const struct timeval tv[2])
+{
+	struct timespec ts[2];
+	int r = rfd_of(fd);
+
+	if (r < 0)
+		return HOST(futimes)(fd, tv);
+	if (tv == NULL)
+		return RCALL(rump_sys_futimens(r, NULL));
+	TIMEVAL_TO_TIMESPEC(&tv[0], &ts[0]);
+	TIMEVAL_TO_TIMESPEC(&tv[1], &ts[1]);
+	return RCALL(rump_sys_futimens(r, ts));
+}
+
+/* sync reaches the rump kernel too, if this process talks to one. */
+void
+sync(void)
+{
+	int saved = errno;
+
+	HOST(sync)();
+	if (!hj_inside() && hj_connected()) {
+		hj_enter();
+		rump_sys_sync();
+		hj_leave();
+	}
+	errno = saved;
+}
+
+int
+syncfs(int fd)
+{
+	int r = rfd_of(fd);
+
+	if (r < 0)
+		return HOST(syncfs)(fd);
+	return RCALL(rump_sys_fsync(r));
 }
 
 int

@@ -81,6 +81,7 @@ bool	hj_connected(void);
 /* init.c: paths.  A classified path: host, or rump with its dirfd. */
 struct hj_path {
 	int	rump;			/* 1: goes to rump */
+	int	blanket;		/* 1: by a blanket entry, unstripped */
 	int	dirfd;			/* rump dirfd (or RUMP_AT_FDCWD) */
 	const char *p;			/* the path to give the kernel */
 	char	buf[PATH_MAX];

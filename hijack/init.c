@@ -331,6 +331,7 @@ hj_path(const char *path, struct hj_path *hp)
 
 	config();
 	hp->rump = 0;
+	hp->blanket = 0;
 	hp->dirfd = RUMP_AT_FDCWD;
 	hp->p = path;
 	if (path == NULL)
@@ -345,8 +346,10 @@ hj_path(const char *path, struct hj_path *hp)
 	if ((n = normalise(path, hp->buf, sizeof(hp->buf) - 1)) < 0)
 		return 0;
 	for (i = 0; i < hj_nblanket; i++) {
-		if (has_prefix(hp->buf, hj_blanket[i], strlen(hj_blanket[i])))
+		if (has_prefix(hp->buf, hj_blanket[i], strlen(hj_blanket[i]))) {
+			hp->blanket = 1;
 			goto rump;
+		}
 	}
 	if (!has_prefix(hp->buf, hj_pfx, hj_pfxlen))
 		return 0;
@@ -379,6 +382,7 @@ hj_at(int dirfd, const char *path, struct hj_path *hp)
 		return hj_path(path, hp);
 	config();
 	hp->rump = 0;
+	hp->blanket = 0;
 	hp->dirfd = dirfd;
 	hp->p = path;
 	if ((rfd = fd_rump(dirfd)) < 0)

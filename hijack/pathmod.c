@@ -12,10 +12,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "hijack/hijack.h"
 
@@ -327,6 +329,48 @@ lutimes(const char *path, const struct timeval tv[2])
 	if (hj_inside())
 		return HOST(lutimes)(path, tv);
 	return utimes_at(path, tv, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+utime(const char *path, const struct utimbuf *ub)
+{
+	struct timespec ts[2];
+
+	if (hj_inside())
+		return HOST(utime)(path, ub);
+	if (ub == NULL)
+		return utimensat(AT_FDCWD, path, NULL, 0);
+	ts[0].tv_sec = ub->actime;
+	ts[1].tv_sec = ub->modtime;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	return utimensat(AT_FDCWD, path, ts, 0);
+}
+
+/* Device numbers go in NetBSD's encoding; FIFOs need none. */
+int
+mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
+{
+	struct hj_path hp;
+	uint64_t nbdev;
+	int r;
+
+	if ((r = route(dirfd, path, &hp)) == 0)
+		return HOST(mknodat)(dirfd, path, mode, dev);
+	if (r < 0)
+		return -1;
+	if (S_ISFIFO(mode))
+		return RCALL(rump_sys_mkfifoat(hp.dirfd, hp.p, mode & 07777));
+	nbdev = ((major(dev) << 8) & 0x000fff00) |
+	    ((minor(dev) << 12) & 0xfff00000) | (minor(dev) & 0xff);
+	return RCALL(rump_sys_mknodat(hp.dirfd, hp.p, mode, (dev_t)nbdev));
+}
+
+int
+mknod(const char *path, mode_t mode, dev_t dev)
+{
+	if (hj_inside())
+		return HOST(mknod)(path, mode, dev);
+	return mknodat(AT_FDCWD, path, mode, dev);
 }
 
 int

@@ -79,6 +79,8 @@ ck_close(void *c)
 	return r;
 }
 
+static FILE **std_var(int fd);
+
 static const cookie_io_functions_t ck_funcs = {
 	ck_read, ck_write, ck_seek, ck_close
 };
@@ -180,6 +182,51 @@ fdopen(int fd, const char *mode)
 		return HOST(fdopen)(fd, mode);
 	return file_new(fd, mode, true);
 }
+
+/*
+ * freopen onto a rump file.  A standard stream keeps its number: the
+ * file is dup2'ed onto 0, 1 or 2 and the stream variable switches to
+ * the cookie stream (std_sync), which is what is returned; any other
+ * stream is closed and a new one returned.
+ */
+FILE *
+freopen(const char *path, const char *mode, FILE *fp)
+{
+	struct hj_path hp;
+	int fl, fd, n, saved;
+	FILE *nfp;
+
+	if (hj_inside() || path == NULL || hj_path(path, &hp) == -1 ||
+	    !hp.rump)
+		return HOST(freopen)(path, mode, fp);
+	if ((fl = mode_flags(mode)) == -1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((fd = openat(AT_FDCWD, path, fl, 0666)) == -1)
+		return NULL;
+	n = fileno(fp);
+	fflush(fp);
+	if (n >= 0 && n <= 2) {
+		if (dup2(fd, n) == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return NULL;
+		}
+		close(fd);
+		return *std_var(n);
+	}
+	fclose(fp);
+	if ((nfp = file_new(fd, mode, true)) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return nfp;
+}
+
+ALIAS(freopen64, freopen);
 
 int
 fileno(FILE *fp)

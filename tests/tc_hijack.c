@@ -34,6 +34,7 @@
 #include <glob.h>
 #include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include <rump/rumpclient.h>
 
@@ -466,7 +467,7 @@ calls_main(void)
 		struct stat *volatile nobuf = NULL;
 
 		r = stat("a.txt", nobuf);
-		printf(" nullbuf %d %d", r, errno);
+		printf("nullbuf %d %d ", r, errno);
 	}
 	r = faccessat(AT_FDCWD, "a.txt", R_OK, AT_EACCESS);
 	printf("eaccess %d", r);
@@ -502,6 +503,29 @@ calls_main(void)
 	getcwd(buf, sizeof(buf));
 	printf(" back %d\n", strcmp(strrchr(buf, '/') + 1, "sub") != 0);
 	close(here);
+	r = mknod("fifo", S_IFIFO | 0640, 0);
+	printf("mknod %d %d", r, stat("fifo", &st) == 0 && S_ISFIFO(st.st_mode));
+	r = utime("b.txt", &(struct utimbuf){ 1000000000, 1000000001 });
+	stat("b.txt", &st);
+	printf(" utime %d %lld\n", r, (long long)st.st_mtime);
+	sync();
+	fflush(stdout);
+	/* the shell runs in our directory (in the rump kernel or not) */
+	r = system("ls | sort | tr '\\n' ' '; echo");
+	printf("system %d\n", r);
+	if ((fp = popen("cat a.txt; echo", "r")) == NULL ||
+	    fgets(line, sizeof(line), fp) == NULL)
+		return 1;
+	printf("popen %s", line);
+	printf(" pclose %d\n", pclose(fp));
+	if ((fp = popen("wc -c > wc.out", "w")) == NULL)
+		return 1;
+	fputs("twelve bytes", fp);
+	printf("pclose %d\n", pclose(fp));
+	fflush(stdout);
+	if (freopen("fr.txt", "w", stdout) == NULL)
+		return 1;
+	printf("freopened\n");
 	return 0;
 }
 
@@ -750,7 +774,7 @@ TEST(library_entry_points)
 	    "(their runtime must be first in the process)\n");
 	return;
 #endif
-	compare("TC_HIJACK_CALLS=1 \"$TC_SELF\"");
+	compare("TC_HIJACK_CALLS=1 \"$TC_SELF\" && cat wc.out fr.txt");
 }
 
 TEST(python_threads)
