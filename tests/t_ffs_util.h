@@ -21,12 +21,15 @@
 #define MAKEFS	"/usr/sbin/makefs"
 
 static char ffs_tmp[64];
+static pid_t ffs_tmp_owner;	/* children that exit leave it alone */
 
 __attribute__((unused)) static void
 ffs_tmp_cleanup(void)
 {
 	char cmd[128];
 
+	if (getpid() != ffs_tmp_owner)
+		return;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ffs_tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", ffs_tmp);
@@ -39,6 +42,7 @@ ffs_tmpdir(void)
 		snprintf(ffs_tmp, sizeof(ffs_tmp), "/tmp/t_ffs.XXXXXX");
 		if (mkdtemp(ffs_tmp) == NULL)
 			abort();
+		ffs_tmp_owner = getpid();
 		atexit(ffs_tmp_cleanup);
 	}
 	return ffs_tmp;
