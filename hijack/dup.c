@@ -90,12 +90,13 @@ list_fds(unsigned lo, unsigned hi, int *out, int cap)
 }
 
 /* Python's subprocess children call close_range(3, ~0U): our socket
- * must survive it, and rump descriptors close on both sides. */
+ * must survive it, and rump descriptors close on both sides.  The
+ * open descriptors are listed in batches (closed ones drop out of the
+ * next listing). */
 int
 close_range(unsigned lo, unsigned hi, int flags)
 {
-	static int fds[8192];		/* only in a single-threaded child */
-	int i, n;
+	int fds[1024], i, n, rounds = 0;
 
 	if (hj_inside() || (flags & CLOSE_RANGE_CLOEXEC) ||
 	    (!fd_any() && !hj_connected()))
@@ -104,13 +105,13 @@ close_range(unsigned lo, unsigned hi, int flags)
 		errno = EINVAL;
 		return -1;
 	}
-	fd_lock();
-	n = list_fds(lo, hi, fds, (int)(sizeof(fds) / sizeof(fds[0])));
-	fd_unlock();
-	if (n < 0)
-		return HOST(close_range)(lo, hi, flags);
-	for (i = 0; i < n; i++)
-		(void)close(fds[i]);
+	do {
+		n = list_fds(lo, hi, fds, (int)(sizeof(fds) / sizeof(fds[0])));
+		if (n < 0)
+			return HOST(close_range)(lo, hi, flags);
+		for (i = 0; i < n; i++)
+			(void)close(fds[i]);
+	} while (n == (int)(sizeof(fds) / sizeof(fds[0])) && ++rounds < 64);
 	return 0;
 }
 

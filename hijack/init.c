@@ -45,7 +45,7 @@ static int hj_nblanket;
 
 static pthread_mutex_t hj_connlock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic pid_t hj_connpid;		/* written under hj_connlock */
-static atomic_bool hj_cwdrump;
+static atomic_bool hj_cwdrump;			/* atomic: cwd is in rump */
 
 /* --------------------------------------------------------------- host */
 

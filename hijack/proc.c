@@ -106,21 +106,28 @@ handover_env(char *const envp[], char *fds, size_t fdslen, char *cwd)
 int
 execve(const char *path, char *const argv[], char *const envp[])
 {
-	static char fds[HJ_MAXFD * 12];		/* about to be replaced */
-	char cwd[] = "RUMPHIJACK__CWD=1";
+	const size_t fdslen = HJ_MAXFD * 24;
+	char cwd[] = "RUMPHIJACK__CWD=1", *fds;
 	char **env;
 	int saved;
 
 	if (hj_inside() || !hj_connected() || (!fd_any() && !hj_cwd_rump()))
 		return HOST(execve)(path, argv, envp);
-	if ((env = handover_env(envp, fds, sizeof(fds), cwd)) == NULL)
+	if ((fds = malloc(fdslen)) == NULL)
 		return -1;
+	if ((env = handover_env(envp, fds, fdslen, cwd)) == NULL) {
+		saved = errno;
+		free(fds);
+		errno = saved;
+		return -1;
+	}
 	fflush(stdout);
 	hj_enter();
 	rumpclient_exec(path, argv, env);
 	saved = errno;
 	hj_leave();
 	free(env);
+	free(fds);
 	errno = saved;
 	return -1;
 }
