@@ -11,13 +11,19 @@
  *                   values inside their sections
  *   layout          allocated sections in three runs (code; read-only
  *                   data; writable data and bss), each run starting on
- *                   a page, then stubs and a GOT if relocations need
- *                   them; one mapping holds it all (so 32-bit PC-relative
+ *                   a page, with stubs (in the code) and a GOT (in the
+ *                   read-only data) if relocations need them; one
+ *                   mapping holds it all (so 32-bit PC-relative
  *                   references inside the object always reach)
  *   resolve_symbols every symbol's address; undefined ones through the
  *                   caller's resolver
  *   relocate        every RELA entry whose target was loaded
  *   protect         code r-x, read-only data r--, the rest rw-
+ * kobj_load does the first five, relocating only against the object's
+ * own symbols (so its module information can be read); kobj_affix,
+ * once the modules it requires are linked, resolves the undefined
+ * symbols, relocates everything (RELA entries do not read what they
+ * overwrite, so applying one twice is harmless) and protects.
  *
  * References to kernel symbols: modules are compiled -mcmodel=large
  * (absolute 64-bit addresses), but a call through the PLT (R_X86_64_PLT32)
@@ -38,6 +44,7 @@
 #define KOBJ_MAXALIGN	4096
 #define KOBJ_MAXSIZE	((size_t)256 << 20)
 #define STUB_SIZE	16		/* jmp *0(%rip); .quad addr */
+#define GOT_SYMBOL	"_GLOBAL_OFFSET_TABLE_"	/* our GOT's start */
 
 struct kobj_sym {
 	const char *ks_name;		/* in ko_strtab */
@@ -258,10 +265,16 @@ count_indirect(const struct link *lk, bool *stubs, bool *got)
 				*stubs = true;
 			if (t == R_X86_64_GOTPCREL ||
 			    t == R_X86_64_GOTPCRELX ||
-			    t == R_X86_64_REX_GOTPCRELX)
+			    t == R_X86_64_REX_GOTPCRELX ||
+			    t == R_X86_64_GOTPC32 || t == R_X86_64_GOTPC64 ||
+			    t == R_X86_64_GOTOFF64)
 				*got = true;
 		}
 	}
+	for (size_t i = 1; i < lk->nsyms; i++)
+		if (lk->syms[i].st_shndx == SHN_UNDEF &&
+		    strcmp(lk->strtab + lk->syms[i].st_name, GOT_SYMBOL) == 0)
+			*got = true;
 }
 
 static size_t
@@ -348,6 +361,8 @@ resolve_symbols(struct link *lk, kobj_resolve_fn resolve, void *arg)
 				    "not loaded", name);
 			lk->symaddr[i] = lk->secaddr[sym->st_shndx] +
 			    sym->st_value;
+		} else if (strcmp(name, GOT_SYMBOL) == 0) {
+			lk->symaddr[i] = (uintptr_t)lk->ko->ko_base + lk->got;
 		} else if ((p = resolve(name, arg)) != NULL) {
 			lk->symaddr[i] = (uintptr_t)p;
 			lk->symundef[i] = true;
@@ -383,6 +398,12 @@ got_for(struct link *lk, size_t i)
 	return (uintptr_t)slot;
 }
 
+static uint64_t
+got_base(const struct link *lk)
+{
+	return (uint64_t)(uintptr_t)lk->ko->ko_base + lk->got;
+}
+
 static int
 put32(struct link *lk, char *where, int64_t v, bool sign, uint32_t type)
 {
@@ -400,7 +421,8 @@ relocate_one(struct link *lk, const Elf64_Shdr *target, uintptr_t base,
 {
 	uint32_t type = ELF64_R_TYPE(r->r_info);
 	size_t si = ELF64_R_SYM(r->r_info);
-	size_t width = (type == R_X86_64_64 || type == R_X86_64_PC64) ? 8 : 4;
+	size_t width = (type == R_X86_64_64 || type == R_X86_64_PC64 ||
+	    type == R_X86_64_GOTPC64 || type == R_X86_64_GOTOFF64) ? 8 : 4;
 	uint64_t s, v;
 	unsigned shndx;
 	char *where;
@@ -441,6 +463,19 @@ relocate_one(struct link *lk, const Elf64_Shdr *target, uintptr_t base,
 		return put32(lk, where, (int64_t)(got_for(lk, si) +
 		    (uint64_t)r->r_addend - (uint64_t)(uintptr_t)where), true,
 		    type);
+	case R_X86_64_GOTPC32:
+		return put32(lk, where, (int64_t)(got_base(lk) +
+		    (uint64_t)r->r_addend - (uint64_t)(uintptr_t)where), true,
+		    type);
+	case R_X86_64_GOTPC64:
+		v = got_base(lk) + (uint64_t)r->r_addend -
+		    (uint64_t)(uintptr_t)where;
+		memcpy(where, &v, sizeof(v));
+		return 0;
+	case R_X86_64_GOTOFF64:
+		v = s + (uint64_t)r->r_addend - got_base(lk);
+		memcpy(where, &v, sizeof(v));
+		return 0;
 	case R_X86_64_32:
 		return put32(lk, where, (int64_t)(s + (uint64_t)r->r_addend),
 		    false, type);

@@ -38,6 +38,9 @@ $(KMOD_DIR)/ffs/ffs.kmod: $(patsubst %.c,$(KMOD_OBJ)/%.o,$(FFS_SRC))
 # Test modules; t_modctor is built without -DRUMP_KMOD on purpose (it
 # keeps a constructor, which the linker must refuse).
 $(KMOD_OBJ)/tests/kmod/t_modctor.o: KMOD_CFLAGS := $(filter-out -DRUMP_KMOD,$(KMOD_CFLAGS))
+# t_modpic is position-independent code in the small model: PLT and GOT
+# relocations, which the linker meets with stubs and GOT slots.
+$(KMOD_OBJ)/tests/kmod/t_modpic.o: KMOD_CFLAGS := $(filter-out -fno-pic -mcmodel=large,$(KMOD_CFLAGS)) -fPIC
 define tkmod_rule
 $(B)/tests/kmod/$(1)/$(1).kmod: $(KMOD_OBJ)/tests/kmod/$(1).o
 	@mkdir -p $$(dir $$@)

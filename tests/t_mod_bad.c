@@ -148,6 +148,19 @@ TEST(dependency_loaded_and_held)
 	CHECK_EQ(rump_pub_etfs_remove(T_MODBASE), 0);
 }
 
+/* Position-independent code: calls through stubs, data through the
+ * GOT (t_modpic's INIT checks what it reached). */
+TEST(pic_module_links)
+{
+	char host[PATH_MAX];
+	struct rump_modstat ms;
+
+	t_tmod_path(host, sizeof(host), "t_modpic");
+	CHECK_OK(t_modload_host("/pic.kmod", host));
+	CHECK(t_modstat_find("t_modpic", &ms));
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "t_modpic"));
+}
+
 TEST(properties_reach_init)
 {
 	char host[PATH_MAX];
