@@ -420,6 +420,8 @@ module_load(const char *name, int flags, const char *props)
 
 	if (name[0] == '\0')
 		return ENOENT;
+	if (mutex_owned(&module_lock))
+		return EDEADLK;		/* from a module's INIT or FINI */
 	mutex_enter(&module_lock);
 	error = module_do_load(name, false, flags, props, false,
 	    MODULE_CLASS_ANY, &pd, &mod);
@@ -437,6 +439,8 @@ module_autoload(const char *name, modclass_t class)
 	/* no paths, no magic symlinks, no dots (NetBSD's rule) */
 	if (strpbrk(name, "/@.") != NULL || name[0] == '\0')
 		return EPERM;
+	if (mutex_owned(&module_lock))
+		return EDEADLK;		/* e.g. a module's INIT mounting */
 	mutex_enter(&module_lock);
 	error = module_do_load(name, false, 0, NULL, true, class, &pd, &mod);
 	mutex_exit(&module_lock);
@@ -451,6 +455,8 @@ module_unload(const char *name)
 	struct module *mod, **mp;
 	int error;
 
+	if (mutex_owned(&module_lock))
+		return EDEADLK;
 	mutex_enter(&module_lock);
 	if ((mod = module_lookup(name)) == NULL) {
 		error = builtin_exists(name) ? EBUSY : ENOENT;
@@ -530,10 +536,11 @@ module_stat(struct rump_modstat *stats, size_t max)
 
 	mutex_enter(&module_lock);
 	for (mod = module_list; mod != NULL; mod = mod->mod_next, sw.n++) {
-		struct rump_modstat *ms = &stats[sw.n];
+		struct rump_modstat *ms;
 
 		if (stats == NULL || sw.n >= max)
 			continue;
+		ms = &stats[sw.n];
 		stat_one(ms, mod->mod_info->mi_name,
 		    mod->mod_info->mi_required, mod->mod_info->mi_class,
 		    mod->mod_source, mod->mod_refcnt, mod->mod_flags);

@@ -19,7 +19,9 @@
  * kern/module.c keeps the list; kern/module_sys.c is modctl(2).
  * Lock: module_lock (a kmutex) is held across a whole load or unload,
  * including reading the file and the module's INIT/FINI; it comes
- * before every vfs lock.
+ * before every vfs lock.  A load, autoload or unload asked for while
+ * the caller holds it (a module's INIT mounting a file system of a type
+ * not yet known, say) is EDEADLK instead of a hang.
  */
 #ifndef KERN_MODULE_H
 #define KERN_MODULE_H

@@ -161,6 +161,16 @@ TEST(pic_module_links)
 	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "t_modpic"));
 }
 
+/* A module's INIT or FINI calling back into the module code. */
+TEST(reentry_is_edeadlk)
+{
+	char host[PATH_MAX];
+
+	t_tmod_path(host, sizeof(host), "t_modreent");
+	CHECK_OK(t_modload_host("/re.kmod", host));
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "t_modreent"));
+}
+
 TEST(properties_reach_init)
 {
 	char host[PATH_MAX];
