@@ -12,6 +12,8 @@
  *   kern/syscall.c the system call table and its single entry
  *   kern/sysctl.c the sysctl tree
  *   kern/init.c   rump_init, components, reboot
+ *   kern/module.c kernel modules and modctl(2) (module.h); kern/kobj.c
+ *                 links their ELF objects into the kernel
  *
  * Lock order (acquire left to right, never the reverse):
  *   vfs locks (see vfs/vfs.h) < fd_lock < kq_lock (sys_kqueue.c) <
