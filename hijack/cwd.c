@@ -108,7 +108,8 @@ getcwd(char *buf, size_t size)
 char *
 __getcwd_chk(char *buf, size_t size, size_t buflen)
 {
-	(void)buflen;
+	if (size > buflen)
+		abort();	/* what glibc's __chk_fail does */
 	return getcwd(buf, size);
 }
 
@@ -247,7 +248,8 @@ realpath(const char *path, char *resolved)
 char *
 __realpath_chk(const char *path, char *resolved, size_t len)
 {
-	(void)len;
+	if (resolved != NULL && len < PATH_MAX)
+		abort();
 	return realpath(path, resolved);
 }
 

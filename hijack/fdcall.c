@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -27,6 +28,7 @@
 
 int	__fxstat(int, int, struct stat *);
 ssize_t	__read_chk(int, void *, size_t, size_t);
+ssize_t	__pread_chk(int, void *, size_t, off_t, size_t);
 
 /* The rump descriptor behind fd, or -1 for a host descriptor. */
 static int
@@ -66,7 +68,8 @@ read(int fd, void *buf, size_t n)
 ssize_t
 __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
-	(void)buflen;
+	if (n > buflen)
+		abort();	/* what glibc's __chk_fail does */
 	return hj_read(fd, buf, n);
 }
 
@@ -97,6 +100,16 @@ pwrite(int fd, const void *buf, size_t n, off_t off)
 }
 
 ALIAS(pread64, pread);
+
+ssize_t
+__pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
+{
+	if (n > buflen)
+		abort();
+	return pread(fd, buf, n, off);
+}
+
+ALIAS(__pread64_chk, __pread_chk);
 ALIAS(pwrite64, pwrite);
 
 ssize_t

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,8 @@ int	__openat64_2(int, const char *, int);
 int	__xstat(int, const char *, struct stat *);
 int	__lxstat(int, const char *, struct stat *);
 int	__fxstatat(int, int, const char *, struct stat *, int);
+ssize_t	__readlink_chk(const char *, char *, size_t, size_t);
+ssize_t	__readlinkat_chk(int, const char *, char *, size_t, size_t);
 
 /* 1: rump (hp filled), 0: host, -1: rump but no server (errno). */
 static int
@@ -292,4 +295,22 @@ readlink(const char *path, char *buf, size_t len)
 	if (hj_inside())
 		return HOST(readlink)(path, buf, len);
 	return readlinkat(AT_FDCWD, path, buf, len);
+}
+
+/* FORTIFY's checked variants: the caller's buffer size, then ours. */
+ssize_t
+__readlink_chk(const char *path, char *buf, size_t len, size_t buflen)
+{
+	if (len > buflen)
+		abort();	/* what glibc's __chk_fail does */
+	return readlink(path, buf, len);
+}
+
+ssize_t
+__readlinkat_chk(int dirfd, const char *path, char *buf, size_t len,
+    size_t buflen)
+{
+	if (len > buflen)
+		abort();
+	return readlinkat(dirfd, path, buf, len);
 }
