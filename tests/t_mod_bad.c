@@ -161,6 +161,34 @@ TEST(pic_module_links)
 	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "t_modpic"));
 }
 
+/* The bytes come through the kernel's file system: a module written
+ * into a file of the kernel's own root file system (no host file
+ * behind it) loads from there. */
+TEST(loads_from_kernel_file)
+{
+	char host[PATH_MAX];
+	static char img[1 << 16];
+	struct rump_modstat ms;
+	FILE *f;
+	size_t n;
+
+	t_tmod_path(host, sizeof(host), "t_moda");
+	CHECK((f = fopen(host, "r")) != NULL);
+	if (f == NULL)
+		return;
+	n = fread(img, 1, sizeof(img), f);
+	fclose(f);
+	CHECK(n > 0 && n < sizeof(img));
+	CHECK_OK(t_write_file("a.kmod", img, n));
+	CHECK_OK(t_modload("./a.kmod", 0, NULL));
+	CHECK(t_modstat_find("t_moda", &ms));
+	CHECK_EQ(ms.ms_source, RUMP_MODULE_SOURCE_FILESYS);
+	CHECK_OK(rump_sys_modctl(RUMP_MODCTL_UNLOAD, "t_moda"));
+	/* one byte short is no module */
+	CHECK_OK(t_write_file("short.kmod", img, n - 1));
+	CHECK_ERR(t_modload("./short.kmod", 0, NULL), RUMP_ENOEXEC);
+}
+
 /* A module's INIT or FINI calling back into the module code. */
 TEST(reentry_is_edeadlk)
 {
