@@ -355,3 +355,16 @@ TEST(random_damage_never_crashes)
 			    tool_out);
 	}
 }
+
+/* fs_sblockloc wrong: the kernel would take it for a copy; fsck_ffs
+ * still finds it, checks the file system and says so. */
+TEST(superblock_location_wrong)
+{
+	char want[64];
+
+	damaged(1);
+	img_put(&dm, (uint64_t)dm.sbloc + 1000, 8, 8448);
+	expect("SUPERBLOCK AT 8192 CLAIMS TO BE AT 8448");
+	snprintf(want, sizeof(want), "\n%ld files, ", tree_inodes);
+	CHECK(out_has(want));		/* the whole tree was checked */
+}

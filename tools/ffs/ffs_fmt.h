@@ -301,8 +301,11 @@ void	swap_dirents(void *buf, size_t len);
 
 /* --- ffs_sb.c -------------------------------------------------------------------- */
 struct ffs_dev;
-/* Search for the superblock (spec 2.1); 0 or a message. */
-const char *sb_find(struct ffs_dev *d, struct fs *fs, bool *swapped);
+/* Search for the superblock (spec 2.1): NULL or a message.  If only
+ * fsck_ffs's looser rule finds one, its fs_sblockloc differs from
+ * *where, the place it was found. */
+const char *sb_find(struct ffs_dev *d, struct fs *fs, bool *swapped,
+	    int64_t *where);
 /* Check a superblock's geometry (spec 2.3 plus the extra rules);
  * NULL if sane, otherwise what is wrong. */
 const char *sb_check(const struct fs *fs);

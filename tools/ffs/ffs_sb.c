@@ -162,9 +162,16 @@ sb_translate_old(struct fs *fs, int64_t loc)
 	fs->fs_flags = fs->fs_old_flags;
 }
 
-/* Whether the probe at loc holds a primary superblock; fills fs. */
+/*
+ * Whether the probe at loc holds a primary superblock; fills fs.  The
+ * kernel's rule: the superblock must say it lives at loc (else it is
+ * a cylinder group's copy).  loose: fsck_ffs's rule, which takes any
+ * superblock but a UFS1 one at 65536 (there, the first copy of a file
+ * system with 64 KiB blocks).
+ */
 static bool
-sb_probe(const uint8_t *buf, int64_t loc, struct fs *fs, bool *swapped)
+sb_probe(const uint8_t *buf, int64_t loc, struct fs *fs, bool *swapped,
+    bool loose)
 {
 	memcpy(fs, buf, sizeof(*fs));
 	*swapped = false;
@@ -175,17 +182,19 @@ sb_probe(const uint8_t *buf, int64_t loc, struct fs *fs, bool *swapped)
 		    fs->fs_magic != FS_UFS2_MAGIC)
 			return false;
 	}
+	if (fs->fs_magic == FS_UFS1_MAGIC && loc == SBLOCK_UFS2 &&
+	    (loose || !(fs->fs_old_flags & FS_FLAGS_UPDATED)))
+		return false;
 	if (fs->fs_magic == FS_UFS1_MAGIC &&
-	    !(fs->fs_old_flags & FS_FLAGS_UPDATED)) {
-		if (loc == SBLOCK_UFS2)
-			return false;
+	    !(fs->fs_old_flags & FS_FLAGS_UPDATED))
 		sb_translate_old(fs, loc);
-	}
-	return fs->fs_sblockloc == loc;
+	return loose || fs->fs_sblockloc == loc;
 }
 
-const char *
-sb_find(struct ffs_dev *d, struct fs *fs, bool *swapped)
+/* One pass over the search locations. */
+static const char *
+sb_search_pass(struct ffs_dev *d, struct fs *fs, bool *swapped, bool loose,
+    int64_t *where)
 {
 	static uint8_t buf[SBLOCKSIZE];
 	static char msg[200];
@@ -201,15 +210,27 @@ sb_find(struct ffs_dev *d, struct fs *fs, bool *swapped)
 		if (dev_read(d, buf, (uint64_t)loc + SBLOCKSIZE <= d->size ?
 		    SBLOCKSIZE : d->size - (uint64_t)loc, (uint64_t)loc) != 0)
 			return d->err;
-		if (!sb_probe(buf, loc, fs, swapped))
+		if (!sb_probe(buf, loc, fs, swapped, loose))
 			continue;
-		if ((e = sb_check(fs)) == NULL)
+		if ((e = sb_check(fs)) == NULL) {
+			*where = loc;
 			return NULL;
+		}
 		snprintf(msg, sizeof(msg), "superblock at %lld: %s",
 		    (long long)loc, e);
 		last = msg;
 	}
 	return last;
+}
+
+const char *
+sb_find(struct ffs_dev *d, struct fs *fs, bool *swapped, int64_t *where)
+{
+	const char *e = sb_search_pass(d, fs, swapped, false, where);
+
+	if (e != NULL && sb_search_pass(d, fs, swapped, true, where) == NULL)
+		return NULL;	/* the caller sees fs_sblockloc != *where */
+	return e;
 }
 
 void

@@ -138,9 +138,14 @@ setup(struct fsck *f)
 {
 	const char *e;
 	uint64_t bytes;
+	int64_t where;
 
-	if ((e = sb_find(&f->dev, &f->fs, &f->swapped)) != NULL)
+	if ((e = sb_find(&f->dev, &f->fs, &f->swapped, &where)) != NULL)
 		fsck_fatal(f, "BAD SUPER BLOCK: %s", e);
+	if (f->fs.fs_sblockloc != where)
+		fsck_problem(f, "FIX? no", "SUPERBLOCK AT %lld CLAIMS TO BE AT "
+		    "%lld (THE KERNEL WILL NOT MOUNT IT)", (long long)where,
+		    (long long)f->fs.fs_sblockloc);
 	bytes = (uint64_t)f->fs.fs_size * (uint64_t)f->fs.fs_fsize;
 	if (bytes > f->dev.size)
 		fsck_fatal(f, "FILE SYSTEM SIZE %llu BYTES EXCEEDS THE DISK "
