@@ -1,9 +1,11 @@
 /*
  * tc_ffs.c: FFS through a server, as the manual page's example uses
  * it: rump_allserver -d key=/dev/ffsimg,hostpath=<makefs image>, and a
- * librumpclient program that mounts it read-only.  The ufs_args fspec
- * pointer then lives in the client's memory, so the server fetches
- * the device path across the socket (copyinstr).
+ * librumpclient program that mounts it read-only and read-write.  The
+ * ufs_args fspec pointer then lives in the client's memory, so the
+ * server fetches the device path across the socket (copyinstr).  The
+ * last test kills the server with SIGKILL after an fsync: what was
+ * fsynced must be in the image, which is left not clean.
  */
 #include <fcntl.h>
 #include <libgen.h>
@@ -133,10 +135,10 @@ TEST(mount_and_read_remotely)
 	long n, total = 0;
 
 	rump_sys_mkdir("/mnt_ffs", 0755);
-	CHECK_ERR(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt_ffs", 0, &args,
-	    sizeof(args)), RUMP_EROFS);
 	CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt_ffs", RUMP_MNT_RDONLY,
 	    &args, sizeof(args)));
+	CHECK_ERR(rump_sys_open("/mnt_ffs/new", RUMP_O_CREAT | RUMP_O_WRONLY,
+	    0644), RUMP_EROFS);
 	CHECK_OK(rump_sys_stat("/mnt_ffs/data", (struct stat *)(void *)&st));
 	CHECK_EQ(st.st_size, 300000);
 	CHECK_OK(fd = rump_sys_open("/mnt_ffs/data", RUMP_O_RDONLY, 0));
@@ -153,4 +155,60 @@ TEST(mount_and_read_remotely)
 	CHECK_OK(rump_sys_stat("/mnt_ffs/sub", (struct stat *)(void *)&st));
 	CHECK_EQ(st.st_mode & RUMP_S_IFMT, RUMP_S_IFDIR);
 	CHECK_OK(rump_sys_unmount("/mnt_ffs", 0));
+}
+
+/* Does the image hold every 4 KiB piece of buf? */
+static bool
+image_has(const char *buf, size_t len)
+{
+	int fd = open(image, O_RDONLY);
+	struct stat s;
+	char *all;
+	bool ok = true;
+
+	if (fd == -1 || fstat(fd, &s) != 0)
+		return false;
+	all = malloc((size_t)s.st_size);
+	if (pread(fd, all, (size_t)s.st_size, 0) != s.st_size)
+		ok = false;
+	for (size_t off = 0; ok && off < len; off += 4096)
+		ok = memmem(all, (size_t)s.st_size, buf + off,
+		    len - off < 4096 ? len - off : 4096) != NULL;
+	free(all);
+	close(fd);
+	return ok;
+}
+
+/* Must run last: it kills the server. */
+TEST(write_fsync_then_server_killed)
+{
+	struct rump_ufs_args args = { .fspec = (char *)"/dev/ffsimg" };
+	static char buf[200000], got[200001];
+	unsigned char clean = 0;
+	int fd, status;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)(pat(i * 3) ^ 0x5a);
+	memcpy(buf, "fsynced-before-the-kill", 23);
+	rump_sys_mkdir("/mnt_rw", 0755);
+	CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt_rw", 0, &args,
+	    sizeof(args)));
+	CHECK_OK(rump_sys_mkdir("/mnt_rw/newdir", 0755));
+	CHECK_OK(fd = rump_sys_open("/mnt_rw/newdir/new",
+	    RUMP_O_CREAT | RUMP_O_RDWR, 0644));
+	CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (long)sizeof(buf));
+	CHECK_EQ(rump_sys_pread(fd, got, sizeof(got), 0), (long)sizeof(buf));
+	CHECK(memcmp(got, buf, sizeof(buf)) == 0);
+	CHECK_OK(rump_sys_fsync(fd));
+	kill(srvpid, SIGKILL);
+	CHECK_EQ(waitpid(srvpid, &status, 0), srvpid);
+	srvpid = 0;
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	CHECK(image_has(buf, sizeof(buf)));
+	/* still marked "was clean", not clean: fsck must look at it */
+	fd = open(image, O_RDONLY);
+	CHECK(fd != -1 && pread(fd, &clean, 1, 8192 + 209) == 1);
+	if (fd != -1)
+		close(fd);
+	CHECK_EQ(clean, 2);
 }
