@@ -254,12 +254,16 @@ count_indirect(const struct link *lk, bool *stubs, bool *got)
 	*stubs = *got = false;
 	for (size_t i = 1; i < lk->nsect; i++) {
 		const Elf64_Shdr *s = &lk->sh[i];
-		const Elf64_Rela *r = (const void *)(lk->img + s->sh_offset);
 
 		if (s->sh_type != SHT_RELA || !is_loaded(&lk->sh[s->sh_info]))
 			continue;
-		for (size_t j = 0; j < s->sh_size / sizeof(*r); j++) {
-			uint32_t t = ELF64_R_TYPE(r[j].r_info);
+		for (size_t j = 0; j < s->sh_size / sizeof(Elf64_Rela); j++) {
+			Elf64_Rela r;	/* the image need not be aligned */
+			uint32_t t;
+
+			memcpy(&r, lk->img + s->sh_offset + j * sizeof(r),
+			    sizeof(r));
+			t = ELF64_R_TYPE(r.r_info);
 
 			if (t == R_X86_64_PLT32)
 				*stubs = true;
