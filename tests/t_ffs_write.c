@@ -318,3 +318,84 @@ TEST(triple_indirect_ufs1_4k_be)
 {
 	check_triple("-o version=1,bsize=4096,fsize=512 -B be", 4096, false);
 }
+
+/* Direct block pointers of inode ino, read from a little-endian image. */
+static bool
+read_db(const char *image, const struct ffs_sbinfo *sb, bool ufs2,
+    uint64_t ino, int64_t db[12])
+{
+	int64_t cg = (int64_t)ino / sb->ipg;
+	int64_t frag = cg * sb->fpg + sb->iblkno +
+	    ((int64_t)ino % sb->ipg) / sb->inopb * sb->frag;
+	off_t off = (off_t)(frag * sb->fsize + (int64_t)ino % sb->inopb *
+	    (ufs2 ? 256 : 128));
+	unsigned char d[256];
+	int fd = open(image, O_RDONLY);
+	bool ok = fd != -1 && pread(fd, d, sizeof(d), off) == sizeof(d);
+
+	for (int i = 0; ok && i < 12; i++)
+		db[i] = ufs2 ? (int64_t)ffs_img_get(d + 112 + 8 * i, 8, 0) :
+		    (int64_t)(int32_t)ffs_img_get(d + 40 + 4 * i, 4, 0);
+	if (fd != -1)
+		close(fd);
+	return ok;
+}
+
+/*
+ * Placement (spec 14): a file's inode goes to its directory's cg, its
+ * blocks follow one another in that cg, and a tail fragment grows in
+ * place until it becomes a full block.
+ */
+TEST(placement)
+{
+	struct mirror m;
+	struct ffs_sbinfo sb = { 0 };
+	struct rump_stat sd, sf, sg;
+	int64_t db[12];
+
+	if (!mirror_setup(&m, "-o version=2,bsize=4096,fsize=512", "64m"))
+		return;
+	m_mkdir(&m, "d");
+	m_mkdir(&m, "d/e");
+	m_write(&m, "d/e/f", 0, 12 * 4096, 1);
+	/* a tail that grows: 1000, 2000, 3000 bytes, then past a block */
+	m_write(&m, "d/e/g", 0, 1000, 2);
+	CHECK_OK(rump_sys_lstat(MNT "/d/e/g", (void *)&sg));
+	CHECK_EQ(sg.st_blocks, 2);
+	m_write(&m, "d/e/g", 1000, 1000, 3);
+	m_write(&m, "d/e/g", 2000, 1000, 4);
+	CHECK_OK(rump_sys_lstat(MNT "/d/e/g", (void *)&sg));
+	CHECK_EQ(sg.st_blocks, 6);
+	CHECK_OK(rump_sys_lstat(MNT "/d/e", (void *)&sd));
+	CHECK_OK(rump_sys_lstat(MNT "/d/e/f", (void *)&sf));
+	ffs_unmount_image(KEY, MNT);
+	CHECK_EQ(ffs_image_ok(m.image), 0);
+	CHECK_EQ(ffs_read_sbinfo(m.image, &sb), 0);
+	CHECK(sb.ncg > 1);
+	CHECK_EQ(sf.st_ino / (uint64_t)sb.ipg, sd.st_ino / (uint64_t)sb.ipg);
+	if (read_db(m.image, &sb, true, sf.st_ino, db)) {
+		int jumps = 0;
+
+		/* one run, but for at most one jump over the cg's
+		 * superblock copy, header and inode table */
+		for (int i = 1; i < 12; i++) {
+			CHECK_EQ(db[i] / sb.fpg,
+			    (int64_t)(sf.st_ino / (uint64_t)sb.ipg));
+			CHECK(db[i] > db[i - 1]);
+			jumps += db[i] != db[i - 1] + sb.frag;
+		}
+		CHECK(jumps <= 1);
+	} else
+		t_fail(__FILE__, __LINE__, "read inode %llu",
+		    (unsigned long long)sf.st_ino);
+	/* the 3000-byte tail is one run of six frags inside a block */
+	if (read_db(m.image, &sb, true, sg.st_ino, db)) {
+		CHECK(db[0] % sb.frag + 6 <= sb.frag);
+		CHECK_EQ(db[1], 0);
+	}
+	CHECK_OK(ffs_mount_flags(m.image, KEY, MNT, 0));
+	m_write(&m, "d/e/g", 3000, 3000, 5);
+	CHECK_OK(rump_sys_lstat(MNT "/d/e/g", (void *)&sg));
+	CHECK_EQ(sg.st_blocks, 8 + 4);	/* a full block and a 2-frag tail */
+	m_finish(&m);
+}
