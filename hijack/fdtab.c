@@ -137,6 +137,19 @@ fd_highest(void)
 	return max;
 }
 
+/* Forget every mapping (placeholders stay open, as /dev/null). */
+void
+fd_forget_all(void)
+{
+	int fd;
+
+	pthread_mutex_lock(&hj_fdlock);
+	for (fd = 0; fd < HJ_MAXFD; fd++)
+		atomic_store(&fdt[fd], 0);
+	atomic_store(&fdt_count, 0);
+	pthread_mutex_unlock(&hj_fdlock);
+}
+
 bool
 fd_is_placeholder(int fd)
 {

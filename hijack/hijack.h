@@ -99,6 +99,7 @@ int	fd_rump(int fd);		/* rump fd behind fd, or -1 */
 int	fd_new(int rfd, bool cloexec);	/* a placeholder for rfd */
 int	fd_install(int fd, int rfd);	/* fd (already a placeholder) */
 int	fd_forget(int fd);		/* drop mapping; returns rfd */
+void	fd_forget_all(void);
 bool	fd_any(void);
 int	fd_encode(char *buf, size_t len);
 void	fd_decode(const char *s);

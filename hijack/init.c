@@ -398,7 +398,7 @@ hj_at(int dirfd, const char *path, struct hj_path *hp)
  * Runs after every library the program links (spec §6.1), before
  * main.  A program exec'd with rump descriptors or a rump cwd takes
  * its connection back now, so that its standard streams work from the
- * first line of main.
+ * first line of main; if it cannot, it starts as a plain process.
  */
 __attribute__((constructor)) static void
 hijack_init(void)
@@ -409,6 +409,11 @@ hijack_init(void)
 	if (fd_any() || atomic_load(&hj_cwdrump)) {
 		if (hj_connect() == 0)
 			std_sync_all();
+		else {
+			/* The hand-over is void without its connection. */
+			fd_forget_all();
+			atomic_store(&hj_cwdrump, false);
+		}
 	}
 	errno = saved;
 }

@@ -979,6 +979,38 @@ TEST(rumphijack_config)
 	CHECK(strstr(out, "No such file or directory") != NULL);
 }
 
+/* A hand-over that does not hold (no socket behind it, garbage table):
+ * the program starts as a plain process and connects afresh. */
+TEST(malformed_handover)
+{
+	static const char *const bad[][3] = {
+		{ "RUMPHIJACK__FDS=1:x,,:", "RUMPHIJACK__CWD=1",
+		  "RUMPCLIENT__EXECFD=abc" },
+		{ "RUMPHIJACK__FDS=0:3,1:4,2:5", "RUMPHIJACK__CWD=yes",
+		  "RUMPCLIENT__EXECFD=0,-1" },
+		{ "RUMPHIJACK__FDS=99999999999:1", "RUMPHIJACK__CWD=1",
+		  "RUMPCLIENT__EXECFD=-5" },
+	};
+	char rr[PATH_MAX], out[4096], script[256], want[256];
+	size_t i;
+	int rc;
+
+	CHECK_OK(mount_test_tmpfs());
+	snprintf(script, sizeof(script), "echo x > /rump/t/%s/f && echo ok "
+	    "&& ls /rump/t/%s && /bin/pwd -P", t_current, t_current);
+	snprintf(want, sizeof(want), "ok\nf\n/\n");
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rc = run("/", (char *[]){ (char *)bad[i][0],
+		    (char *)bad[i][1], (char *)bad[i][2], NULL },
+		    (char *[]){ rr, (char *)"/bin/sh", (char *)"-c", script,
+		    NULL }, out, sizeof(out));
+		if (rc != 0 || strcmp(out, want) != 0)
+			t_fail(__FILE__, __LINE__, "%s %s %s: %d %s", bad[i][0],
+			    bad[i][1], bad[i][2], rc, out);
+	}
+}
+
 TEST(rump_run_usage)
 {
 	char rr[PATH_MAX], out[4096];
