@@ -478,3 +478,120 @@ TEST(entry_pointing_to_its_directory)
 	ffs_walk(MNT, 0);
 	done();
 }
+
+/* Every change a mounted file system can be asked for, errors allowed. */
+static void
+exercise_rw(void)
+{
+	static char buf[40000];
+	struct ffs_names nm = { 0 };
+	char p[300], q[300];
+	int fd;
+
+	memset(buf, 'w', sizeof(buf));
+	(void)ffs_rump_names(MNT "/d", &nm, 1024);
+	for (size_t i = 0; i < nm.n && i < 8; i++) {
+		snprintf(p, sizeof(p), MNT "/d/%s", nm.v[i]);
+		snprintf(q, sizeof(q), MNT "/moved%zu", i);
+		if (i % 3 == 0)
+			(void)rump_sys_unlink(p);
+		else if (i % 3 == 1)
+			(void)rump_sys_rename(p, q);
+		else
+			(void)rump_sys_truncate(p, 70000);
+	}
+	ffs_names_free(&nm);
+	if ((fd = rump_sys_open(MNT "/new", RUMP_O_CREAT | RUMP_O_RDWR,
+	    0644)) != -1) {
+		(void)rump_sys_write(fd, buf, sizeof(buf));
+		(void)rump_sys_pwrite(fd, buf, 100, 200000);
+		(void)rump_sys_fsync(fd);
+		rump_sys_close(fd);
+	}
+	if ((fd = rump_sys_open(MNT "/tail", RUMP_O_WRONLY | RUMP_O_APPEND))
+	    != -1) {
+		(void)rump_sys_write(fd, buf, 9000);
+		rump_sys_close(fd);
+	}
+	(void)rump_sys_mkdir(MNT "/d/e/newdir", 0755);
+	(void)rump_sys_rename(MNT "/d/e", MNT "/e2");
+	(void)rump_sys_symlink("a-target-long-enough-to-need-a-block-of-its-"
+	    "own-on-either-format-of-ffs-0123456789-0123456789", MNT "/sl");
+	(void)rump_sys_link(MNT "/one", MNT "/one_again");
+	(void)rump_sys_unlink(MNT "/ind");
+	(void)rump_sys_rmdir(MNT "/e2/newdir");
+	ffs_walk(MNT, 0);
+}
+
+/*
+ * The same damage as random_flips, on a read-write mount that is then
+ * changed: each round starts from a fresh copy of the image.
+ */
+static void
+random_flips_rw(const char *opts, uint64_t seed, int rounds)
+{
+	const char *img = image(opts);
+	char work[300], cmd[700];
+	struct rump_ufs_args args = { .fspec = (char *)KEY };
+	struct ffs_sbinfo sb;
+	int mounted = 0;
+	off_t hi;
+
+	CHECK_EQ(ffs_read_sbinfo(img, &sb), 0);
+	if (sb.fsize <= 0 || sb.fsize > 65536) {	/* big-endian image */
+		sb.fsize = 1024;
+		sb.iblkno = 32;
+	}
+	hi = (off_t)(sb.iblkno + 64) * sb.fsize;
+	snprintf(work, sizeof(work), "%s/work.img", ffs_tmpdir());
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", img, work);
+	for (int r = 0; r < rounds; r++) {
+		int n = 1 + (int)(rnd(&seed) % 8), fd;
+
+		if (system(cmd) != 0 || (fd = open(work, O_RDWR)) == -1) {
+			t_fail(__FILE__, __LINE__, "copy");
+			return;
+		}
+		for (int k = 0; k < n; k++) {
+			off_t off = 8192 + (off_t)(rnd(&seed) %
+			    (uint64_t)(hi - 8192));
+			uint8_t b;
+
+			if (pread(fd, &b, 1, off) != 1)
+				t_fail(__FILE__, __LINE__, "pread");
+			b ^= (uint8_t)(1u << (rnd(&seed) % 8));
+			if ((rnd(&seed) % 4) == 0)
+				b = (uint8_t)rnd(&seed);
+			if (pwrite(fd, &b, 1, off) != 1)
+				t_fail(__FILE__, __LINE__, "pwrite");
+		}
+		close(fd);
+		CHECK_EQ(rump_pub_etfs_register(KEY, work, RUMP_ETFS_BLK), 0);
+		rump_sys_mkdir(MNT, 0755);
+		if (rump_sys_mount("ffs", MNT, 0, &args, sizeof(args)) == 0) {
+			mounted++;
+			exercise_rw();
+			if (rump_sys_unmount(MNT, 0) != 0)
+				CHECK_OK(rump_sys_unmount(MNT, RUMP_MNT_FORCE));
+		}
+		CHECK_EQ(rump_pub_etfs_remove(KEY), 0);
+	}
+	unlink(work);
+	fprintf(stderr, "  %s: %d of %d damaged images mounted read-write\n",
+	    opts, mounted, rounds);
+}
+
+TEST(random_flips_rw_ufs1_le)
+{
+	random_flips_rw("-o version=1 -B le", 0x2468ace, 120);
+}
+
+TEST(random_flips_rw_ufs2_be)
+{
+	random_flips_rw("-o version=2 -B be", 0x13579bd, 120);
+}
+
+TEST(random_flips_rw_ufs2_4k)
+{
+	random_flips_rw("-o version=2,bsize=4096,fsize=512", 0x97531, 120);
+}

@@ -100,10 +100,11 @@ cg_rotor(const struct ffs_cg *g, int off, int64_t limit)
 	return r >= 0 && r < limit ? r : 0;
 }
 
+/* Counters of a damaged cg may sit anywhere: wrap, never overflow. */
 static void
 cg_add(struct ffs_cg *g, int off, int32_t delta)
 {
-	cg_set(g, off, cg_get(g, off) + delta);
+	cg_set(g, off, (int32_t)((uint32_t)cg_get(g, off) + (uint32_t)delta));
 }
 
 /* Read cylinder group cgx and check what we are going to use. */
