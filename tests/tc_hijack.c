@@ -697,6 +697,28 @@ TEST(sed_gzip_mktemp)
 	    "' && rm -r \"$d\" \"$t\" && ls");
 }
 
+/* Programs started with posix_spawn keep the rump cwd and descriptors:
+ * make's recipes, Python's os.posix_spawn with file actions. */
+TEST(make_and_posix_spawn)
+{
+	if (!have_prog("make") || !have_prog("python3"))
+		return;
+	compare("printf 'all: out.txt\\n\\nout.txt: in.txt\\n"
+	    "\\tcat in.txt in.txt > out.txt\\n\\tls -1 > listing\\n' > Makefile "
+	    "&& echo hello > in.txt && make -s && cat out.txt listing && "
+	    "make; echo $? && python3 -c '\n"
+	    "import os\n"
+	    "fa = [(os.POSIX_SPAWN_OPEN, 1, \"sp.txt\", os.O_WRONLY | os.O_CREAT, 0o644),\n"
+	    "      (os.POSIX_SPAWN_DUP2, 1, 2)]\n"
+	    "pid = os.posix_spawnp(\"sh\", [\"sh\", \"-c\", \"ls; echo err >&2\"],\n"
+	    "    os.environ, file_actions=fa)\n"
+	    "print(os.waitpid(pid, 0)[1]); print(open(\"sp.txt\").read(), end=\"\")\n"
+	    "try:\n"
+	    "    os.posix_spawn(\"/nonexistent\", [\"x\"], os.environ)\n"
+	    "except OSError as e: print(\"error\", e.errno)\n"
+	    "'");
+}
+
 TEST(bash_redirections_globbing)
 {
 	compare("echo one > f && echo two >> f && cat < f && "
