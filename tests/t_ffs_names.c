@@ -452,3 +452,34 @@ TEST(times_ufs1_be)
 {
 	check_times("-o version=1 -B be", false);
 }
+
+/* Chunks left empty at a directory's end go at the next insertion. */
+TEST(directory_shrinks)
+{
+	char path[64];
+	struct rump_stat s;
+
+	if (!setup("-o version=2,bsize=8192,fsize=1024", "16m", 0))
+		return;
+	CHECK_OK(rump_sys_mkdir(MNT "/d", 0755));
+	for (int i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), MNT "/d/name_%03d", i);
+		CHECK_OK(mkfile(path, 0));
+	}
+	s = st(MNT "/d");
+	CHECK(s.st_size >= 6 * 512);
+	CHECK_EQ(s.st_size % 512, 0);
+	for (int i = 10; i < 200; i++) {
+		snprintf(path, sizeof(path), MNT "/d/name_%03d", i);
+		CHECK_OK(rump_sys_unlink(path));
+	}
+	CHECK_EQ(st(MNT "/d").st_size, s.st_size);	/* not yet */
+	CHECK_OK(mkfile(MNT "/d/x", 0));
+	s = st(MNT "/d");
+	CHECK_EQ(s.st_size, 512);
+	CHECK_EQ(s.st_blocks, 2);	/* one 1 KiB frag */
+	remount(0);
+	CHECK_EQ(st(MNT "/d/x").st_size, 0);
+	CHECK_EQ(st(MNT "/d/name_009").st_size, 0);
+	finish();
+}

@@ -230,16 +230,35 @@ chunk_insert(const struct ffs_mount *fm, uint8_t *chunk, uint32_t ino,
 	return false;
 }
 
+/* Does the chunk hold any entry in use? */
+static bool
+chunk_live(const struct ffs_mount *fm, const uint8_t *chunk)
+{
+	struct ffs_dirent de;
+
+	for (size_t pos = 0; pos < FFS_DIRBLKSIZ; pos += de.d_reclen) {
+		(void)dirent_decode(fm, chunk, pos, &de);
+		if (de.d_ino != 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Enter name in dp.  The whole directory is read, as NetBSD's lookup
+ * does: chunks at its end that hold nothing any more are cut off
+ * after the entry is placed (12.7), so a directory shrinks again.
+ */
 int
 ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
     uint32_t ino, int dtype, kauth_cred_t cred)
 {
 	struct ffs_mount *fm = dp->fi_fm;
+	uint64_t off, endoff = 0;
+	bool placed = false;
 	uint8_t *chunk;
-	uint64_t off;
 	int error = 0;
 
-	(void)cred;
 	if (namelen == 0 || namelen > FFS_MAXNAMLEN)
 		return namelen == 0 ? ENOENT : ENAMETOOLONG;
 	if ((chunk = kmem_alloc(FFS_DIRBLKSIZ, KM_SLEEP)) == NULL)
@@ -247,10 +266,19 @@ ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
 	for (off = 0; off < dp->fi_size; off += FFS_DIRBLKSIZ) {
 		if ((error = dir_chunk(dp, off, chunk)) != 0)
 			goto out;
-		if (chunk_insert(fm, chunk, ino, dtype, name, namelen)) {
-			error = chunk_write(dp, off, chunk, false);
-			goto out;
+		if (!placed && chunk_insert(fm, chunk, ino, dtype, name,
+		    namelen)) {
+			if ((error = chunk_write(dp, off, chunk, false)) != 0)
+				goto out;
+			placed = true;
 		}
+		if (chunk_live(fm, chunk))
+			endoff = off + FFS_DIRBLKSIZ;
+	}
+	if (placed) {
+		if (endoff < dp->fi_size)
+			error = ffs_truncate(dp, endoff, cred);
+		goto out;
 	}
 	/* no room: a new chunk holding just this entry */
 	if (dp->fi_size + FFS_DIRBLKSIZ > INT32_MAX) {
