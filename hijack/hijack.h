@@ -12,10 +12,17 @@
  *		 whose number maps to a descriptor in the rump kernel
  *	xlate.c	 NetBSD <-> Linux: errno, open/AT_/fcntl flags, struct
  *		 stat/statx/statfs/statvfs, device numbers
- *	path.c	 calls on paths; fdcall.c calls on descriptors;
- *	dup.c	 close, dup*, fcntl; dir.c directory streams;
- *	stdio.c	 fopen/fdopen/fileno and the standard streams;
- *	proc.c	 fork, vfork, exec; poll.c poll and select
+ *	path.c	 open, stat, access, readlink by path
+ *	pathmod.c the name space and attributes by path, statfs, xattrs
+ *	cwd.c	 chdir, fchdir, getcwd, realpath
+ *	fdcall.c calls on descriptors (read, write, fstat, mmap, ...)
+ *	dup.c	 close, close_range, dup, dup2, dup3, fcntl
+ *	dir.c	 directory streams; scan.c glob and scandir on them
+ *	stdio.c	 fopen/fdopen/freopen/fileno and the standard streams
+ *	tmpname.c mkstemp and friends under the prefix
+ *	proc.c	 fork, vfork, the exec family, umask
+ *	spawn.c	 system, popen; spawnfa.c posix_spawn and its file actions
+ *	poll.c	 poll, select, pselect
  *
  * Every interposer first asks hj_inside(): a call made while the
  * hijack itself is at work (librumpclient's own close, fcntl, execve)
