@@ -30,10 +30,11 @@
  * constructor has run (libselinux calls in first) and connect to the
  * server only when a path or descriptor needs it.
  *
- * Locks: fdtab.c's hj_fdlock guards the descriptor table, dir.c's and
- * stdio.c's registries have their own mutex; init.c's connection
- * state has hj_connlock.  No lock is held across a remote call except
- * where a comment says so.  Lock order: conn before fd.
+ * Locks: fdtab.c's hj_fdlock serialises descriptor table updates
+ * (lookups are atomic reads); dir.c, stdio.c, spawn.c and spawnfa.c
+ * guard their registries with their own mutex; init.c's connection
+ * state has hj_connlock.  No lock is held across a remote call.  Lock
+ * order: conn before fd.
  */
 #ifndef HIJACK_HIJACK_H
 #define HIJACK_HIJACK_H
