@@ -33,8 +33,9 @@
  * Locks: fdtab.c's hj_fdlock serialises descriptor table updates
  * (lookups are atomic reads); dir.c, stdio.c, spawn.c and spawnfa.c
  * guard their registries with their own mutex; init.c's connection
- * state has hj_connlock.  No lock is held across a remote call.  Lock
- * order: conn before fd.
+ * state has hj_connlock.  Only two locks are held across a remote
+ * call: hj_connlock (the handshake) and a directory stream's own lock
+ * (its refill).  Lock order: conn before fd.
  */
 #ifndef HIJACK_HIJACK_H
 #define HIJACK_HIJACK_H
