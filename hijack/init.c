@@ -394,6 +394,22 @@ hj_at(int dirfd, const char *path, struct hj_path *hp)
 
 /* --------------------------------------------------------- start-up */
 
+/* A child of fork must not inherit the connection or table lock held
+ * by another thread of its parent. */
+static void
+atfork_prepare(void)
+{
+	pthread_mutex_lock(&hj_connlock);
+	fd_lock();
+}
+
+static void
+atfork_release(void)
+{
+	fd_unlock();
+	pthread_mutex_unlock(&hj_connlock);
+}
+
 /*
  * Runs after every library the program links (spec §6.1), before
  * main.  A program exec'd with rump descriptors or a rump cwd takes
@@ -405,6 +421,7 @@ hijack_init(void)
 {
 	int saved = errno;
 
+	pthread_atfork(atfork_prepare, atfork_release, atfork_release);
 	config();
 	if (fd_any() || atomic_load(&hj_cwdrump)) {
 		if (hj_connect() == 0)

@@ -39,10 +39,8 @@ fork(void)
 	hj_leave();
 	if (rf == NULL)
 		return -1;
-	fd_lock();
-	pid = HOST(fork)();
+	pid = HOST(fork)();		/* init.c's atfork handlers lock */
 	saved = errno;
-	fd_unlock();
 	if (pid == 0) {
 		hj_enter();
 		r = rumpclient_fork_init(rf);
