@@ -270,6 +270,7 @@ TEST(statvfs_follows_allocation)
 	CHECK_OK(ffs_mount_flags(image, KEY, MNT, 0));
 	CHECK_OK(rump_sys_statvfs1(MNT, (void *)&a, RUMP_ST_WAIT));
 	CHECK_EQ(a.f_frsize, 1024);
+	CHECK_STR(a.f_mntfromname, KEY);	/* the device, as NetBSD */
 	fd = rump_sys_open(MNT "/f", RUMP_O_CREAT | RUMP_O_WRONLY, 0644);
 	CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
 	rump_sys_close(fd);

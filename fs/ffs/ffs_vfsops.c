@@ -430,9 +430,11 @@ dev_size(uint64_t dev, uint64_t *bytes)
 	return sw->d_size(dev, bytes, &secsize);
 }
 
-/* Resolve fspec (a user pointer) to an opened block device. */
+/* Resolve fspec (a user pointer) to an opened block device; the path
+ * becomes the mount's "from" name, as NetBSD reports it. */
 static int
-devvp_open(const struct rump_ufs_args *args, int fflags, struct vnode **vpp)
+devvp_open(struct mount *mp, const struct rump_ufs_args *args, int fflags,
+    struct vnode **vpp)
 {
 	char *path;
 	struct vnode *vp;
@@ -443,6 +445,11 @@ devvp_open(const struct rump_ufs_args *args, int fflags, struct vnode **vpp)
 	error = copyinstr(args->fspec, path, FFS_MAXPATH, NULL);
 	if (error == 0)
 		error = namei(RUMP_AT_FDCWD, path, NI_FOLLOW, &vp);
+	if (error == 0) {
+		memset(mp->mnt_fromname, 0, sizeof(mp->mnt_fromname));
+		memcpy(mp->mnt_fromname, path, MIN(strlen(path),
+		    sizeof(mp->mnt_fromname) - 1));
+	}
 	kmem_free(path, FFS_MAXPATH);
 	if (error != 0)
 		return error;
@@ -648,7 +655,7 @@ ffs_mount(struct mount *mp, void *data, size_t *data_len)
 	ronly = (mp->mnt_flag & RUMP_MNT_RDONLY) != 0;
 	if (args == NULL || data_len == NULL || *data_len < sizeof(*args))
 		return EINVAL;
-	if ((error = devvp_open(args, ronly ? FREAD : FREAD | FWRITE,
+	if ((error = devvp_open(mp, args, ronly ? FREAD : FREAD | FWRITE,
 	    &devvp)) != 0)
 		return error;
 	if ((fm = kmem_zalloc(sizeof(*fm), KM_SLEEP)) == NULL ||
