@@ -483,3 +483,38 @@ TEST(directory_shrinks)
 	CHECK_EQ(st(MNT "/d/name_009").st_size, 0);
 	finish();
 }
+
+/* Fifos and device nodes: their type, mode and device number persist,
+ * and they hold no blocks (spec 10.5). */
+static void
+check_special(const char *opts)
+{
+	uint64_t dev = ((uint64_t)5 << 8) | 3 | ((uint64_t)0x123 << 20);
+	struct rump_stat s;
+
+	if (!setup(opts, "16m", 0))
+		return;
+	CHECK_OK(rump_sys_mkfifo(MNT "/fifo", 0640));
+	CHECK_OK(rump_sys_mknod(MNT "/chr", RUMP_S_IFCHR | 0600, (dev_t)dev));
+	CHECK_OK(rump_sys_mknod(MNT "/blk", RUMP_S_IFBLK | 0600, (dev_t)dev));
+	remount(0);
+	s = st(MNT "/fifo");
+	CHECK_EQ(s.st_mode, RUMP_S_IFIFO | 0640);
+	CHECK_EQ(s.st_blocks, 0);
+	s = st(MNT "/chr");
+	CHECK_EQ(s.st_mode, RUMP_S_IFCHR | 0600);
+	CHECK_EQ(s.st_rdev, dev);
+	CHECK_EQ(st(MNT "/blk").st_rdev, dev);
+	CHECK_OK(rump_sys_unlink(MNT "/chr"));
+	finish();
+}
+
+TEST(special_files_ufs1)
+{
+	check_special("-o version=1");
+}
+
+TEST(special_files_ufs2_be)
+{
+	check_special("-o version=2 -B be");
+}
