@@ -13,8 +13,8 @@
  * or directory sizes, which differ between file systems.
  *
  * The multithreaded program is this binary itself, run with
- * TC_HIJACK_MT=<dir> (not under sanitizers, whose runtimes must come
- * first in a process); Python threads cover those builds.
+ * TC_HIJACK_MT=<dir>; with TC_HIJACK_CALLS it calls library entry
+ * points no Debian program here reaches (glob, scandir, __xstat...).
  */
 #include <fcntl.h>
 #include <libgen.h>
@@ -482,6 +482,7 @@ calls_main(void)
 	errno = 0;
 	r = xs(7, "a.txt", &st);
 	printf(" badver %d %d\n", r, errno);
+#ifndef SANITIZED	/* UBSan stops at the nonnull argument first */
 	{
 		/* a bad buffer is EFAULT, as from the host kernel */
 		struct stat *volatile nobuf = NULL;
@@ -489,6 +490,7 @@ calls_main(void)
 		r = stat("a.txt", nobuf);
 		printf("nullbuf %d %d ", r, errno);
 	}
+#endif
 	r = faccessat(AT_FDCWD, "a.txt", R_OK, AT_EACCESS);
 	printf("eaccess %d", r);
 	r = faccessat(AT_FDCWD, "nope", R_OK, AT_EACCESS);
@@ -801,28 +803,43 @@ TEST(python_descriptor_calls)
 	    "'");
 }
 
+/*
+ * This binary run under the hijack.  A sanitized build's runtime wants
+ * to come first in the process; the preloaded hijack comes before it,
+ * which ASan accepts when told not to check.  The hijack is never
+ * instrumented (it must load into ordinary programs), so ThreadSanitizer
+ * cannot see the synchronisation inside it and would report its
+ * receiver thread filling a waiter's buffer as a race: its reports are
+ * off for this program, whose results are still compared.
+ */
+static const char *
+helper_env(void)
+{
+	static char env[512];
+#if defined(__SANITIZE_THREAD__)
+	const char *old = getenv("TSAN_OPTIONS");
+
+	snprintf(env, sizeof(env), "TSAN_OPTIONS=%s%sreport_bugs=0",
+	    old ? old : "", old ? ":" : "");
+#else
+	const char *old = getenv("ASAN_OPTIONS");
+
+	snprintf(env, sizeof(env), "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
+	    old ? old : "", old ? ":" : "");
+#endif
+	return env;
+}
+
 TEST(multithreaded_c)
 {
-	char extra[PATH_MAX + 32];
-
-#ifdef SANITIZED
-	fprintf(stderr, "  multithreaded_c: skipped under sanitizers "
-	    "(python_threads covers it)\n");
-	return;
-#endif
-	snprintf(extra, sizeof(extra), "TC_HIJACK_MT=.");
 	compare_in(NULL, "TC_HIJACK_MT=$PWD \"$TC_SELF\" && ls | sort | wc -l",
-	    extra);
+	    helper_env());
 }
 
 TEST(library_entry_points)
 {
-#ifdef SANITIZED
-	fprintf(stderr, "  library_entry_points: skipped under sanitizers "
-	    "(their runtime must be first in the process)\n");
-	return;
-#endif
-	compare("TC_HIJACK_CALLS=1 \"$TC_SELF\" && cat wc.out fr.txt");
+	compare_in(NULL, "TC_HIJACK_CALLS=1 \"$TC_SELF\" && cat wc.out fr.txt",
+	    helper_env());
 }
 
 TEST(python_threads)
