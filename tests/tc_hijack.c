@@ -675,6 +675,21 @@ TEST(tar_c_x)
 	    "tar cf \"$OUT/o.tar\" x && tar tf \"$OUT/o.tar\" | sort | tail -3");
 }
 
+/* Programs that start with a rump file as stdin, stdout or stderr and
+ * use them through stdio (sha256sum, sort, ls, stat) or write(2)
+ * (Python's sys.stdout is built from fileno(stdout)). */
+TEST(std_streams_at_exec)
+{
+	if (!have_prog("python3"))
+		return;
+	compare("printf 'b\\na\\nc\\n' > a && sha256sum < a && sort < a > s && "
+	    "cat s && ls -1 > l && cat l && stat -c '%s %n' a > st && cat st && "
+	    "python3 -c 'import sys; sys.stdout.write(sys.stdin.read().upper()); "
+	    "print(\"to err\", file=sys.stderr)' < a > up 2> err && cat up err && "
+	    "ls nonexist 2> e; cat e && (echo sub; ls -d .) > both 2>&1 && "
+	    "cat both && wc -c < s");
+}
+
 /* Temporary files beside the target (sed -i, mktemp, Python), a
  * compressor exec'd by tar with the archive as its stdout. */
 TEST(sed_gzip_mktemp)
