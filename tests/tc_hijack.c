@@ -639,7 +639,9 @@ TEST(links_stat_touch_chmod)
 	    "touch -d '2020-01-02 03:04:05' f && stat -c '%Y %y' f hard && "
 	    "touch new && stat -c '%s %a' new && chmod 751 f && "
 	    "chmod u-w new && stat -c '%a' f new && "
-	    "readlink -f lnk | xargs basename && cat lnk");
+	    "readlink -f lnk | xargs basename && cat lnk && "
+	    "(umask 077 && touch um && mkdir umd && stat -c '%a' um umd) && "
+	    "umask 002 && echo > um2 && stat -c '%a' um2");
 }
 
 TEST(du_find)
