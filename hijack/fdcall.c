@@ -377,8 +377,12 @@ posix_fadvise(int fd, off_t off, off_t len, int advice)
 	if (r < 0)
 		return HOST(posix_fadvise)(fd, off, len, advice);
 	e = RCALL(rump_sys_posix_fadvise(r, off, len, advice));
+	if (e == -1)
+		e = errno;		/* the call itself failed */
+	else if (e != 0)
+		e = xlate_errno(e);	/* the kernel's answer, NetBSD's */
 	errno = saved;
-	return e;	/* returns the error number, as the kernel does */
+	return e;	/* an error number, as POSIX has it */
 }
 
 ALIAS(posix_fadvise64, posix_fadvise);
@@ -392,6 +396,79 @@ flock(int fd, int op)
 		return HOST(flock)(fd, op);
 	return RCALL(rump_sys_flock(r, op));
 }
+
+/*
+ * glibc's posix_fallocate falls back to writing through internal
+ * calls, which would land on the placeholder and report success.  The
+ * kernel's answer is used; where the file system has no allocation
+ * (EOPNOTSUPP) the file is at least made long enough, as the fallback
+ * would.  Returns an error number, not -1.
+ */
+int
+posix_fallocate(int fd, off_t off, off_t len)
+{
+	struct rump_stat ns;
+	int r = rfd_of(fd), e, saved = errno;
+
+	if (r < 0)
+		return HOST(posix_fallocate)(fd, off, len);
+	if (off < 0 || len <= 0)
+		return EINVAL;
+	e = RCALL(rump_sys_posix_fallocate(r, off, len));
+	if (e == -1) {
+		e = errno;
+		errno = saved;
+		return e;
+	}
+	if (e == RUMP_EOPNOTSUPP || e == RUMP_ENOTSUP)
+		e = 0;
+	else if (e != 0) {
+		errno = saved;
+		return xlate_errno(e);
+	}
+	if (RCALL(rump_sys_fstat(r, (struct stat *)&ns)) == -1 ||
+	    (ns.st_size < off + len &&
+	    RCALL(rump_sys_ftruncate(r, off + len)) == -1))
+		e = errno;
+	errno = saved;
+	return e;
+}
+
+ALIAS(posix_fallocate64, posix_fallocate);
+
+/* lockf is fcntl's record locking on the whole rest of the file. */
+int
+lockf(int fd, int cmd, off_t len)
+{
+	struct flock fl = { .l_whence = SEEK_CUR, .l_start = 0, .l_len = len };
+
+	if (rfd_of(fd) < 0)
+		return HOST(lockf)(fd, cmd, len);
+	switch (cmd) {
+	case F_ULOCK:
+		fl.l_type = F_UNLCK;
+		return fcntl(fd, F_SETLK, &fl);
+	case F_LOCK:
+		fl.l_type = F_WRLCK;
+		return fcntl(fd, F_SETLKW, &fl);
+	case F_TLOCK:
+		fl.l_type = F_WRLCK;
+		return fcntl(fd, F_SETLK, &fl);
+	case F_TEST:
+		fl.l_type = F_RDLCK;
+		if (fcntl(fd, F_GETLK, &fl) == -1)
+			return -1;
+		if (fl.l_type == F_UNLCK || fl.l_pid == getpid())
+			return 0;
+		errno = EACCES;
+		return -1;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+ALIAS(lockf64, lockf);
 
 int
 fallocate(int fd, int mode, off_t off, off_t len)
