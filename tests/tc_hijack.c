@@ -692,6 +692,27 @@ TEST(std_streams_at_exec)
 	    "cat both && wc -c < s");
 }
 
+/* Bigger programs: gcc's driver spawning cc1, as and ld in a rump
+ * directory (the binary is copied out to run it), git, sqlite3 (the
+ * last two when installed). */
+TEST(gcc_git_sqlite)
+{
+	char script[2048];
+
+	snprintf(script, sizeof(script), "%s%s%s",
+	    "printf 'int main(void) { return 42; }\\n' > h.c && "
+	    "gcc -o h h.c && cp h \"$OUT/h\" && { \"$OUT/h\"; echo $?; } && ",
+	    have_prog("git") ? "git init -q r && cd r && printf 'a\\n' > f && "
+	    "git add f && git -c user.email=t@t -c user.name=t commit -qm m && "
+	    "git log --format=%s && echo b >> f && git diff --stat && "
+	    "git status --short && git cat-file -p HEAD:f && cd .. && " : "",
+	    have_prog("sqlite3") ? "sqlite3 db 'create table t(a); "
+	    "insert into t values (1), (2); select sum(a) from t;' && "
+	    "sqlite3 db 'select count(*) from t;' && " : "");
+	strcat(script, "ls");
+	compare(script);
+}
+
 /* Temporary files beside the target (sed -i, mktemp, Python), a
  * compressor exec'd by tar with the archive as its stdout. */
 TEST(sed_gzip_mktemp)
