@@ -491,7 +491,7 @@ sb_encode(struct ffs_mount *fm)
 	vfs_timestamp(&now);
 	sb[208] = 0;				/* fs_fmod */
 	sb[209] = fm->fm_clean;
-	sb[210] = fm->fm_ronly;
+	sb[210] = 0;		/* fs_ronly: NetBSD writes it before it sets it */
 	ffs_put32(fm, sb + 128, (uint32_t)fm->fm_optim);
 	ffs_put64(fm, sb + 1008, (uint64_t)fm->fm_ndir);
 	ffs_put64(fm, sb + 1016, (uint64_t)fm->fm_nbfree);
@@ -590,16 +590,23 @@ ffs_begin_rw(struct ffs_mount *fm)
 static int
 ffs_end_rw(struct ffs_mount *fm)
 {
+	uint8_t clean;
 	int error;
 
-	error = bflush(fm->fm_dev);
+	if ((error = bflush(fm->fm_dev)) != 0)
+		return error;
 	mutex_enter(&fm->fm_lock);
-	if (error == 0 && (fm->fm_clean & FS_WASCLEAN))
+	clean = fm->fm_clean;
+	if (clean & FS_WASCLEAN)
 		fm->fm_clean = FS_ISCLEAN;
 	fm->fm_ronly = true;
 	fm->fm_fmod = false;
-	if (error == 0)
-		error = ffs_sbupdate(fm, true);
+	if ((error = ffs_sbupdate(fm, true)) != 0) {
+		/* still read-write, and not clean */
+		fm->fm_clean = clean;
+		fm->fm_ronly = false;
+		fm->fm_fmod = true;
+	}
 	mutex_exit(&fm->fm_lock);
 	if (error == 0)
 		error = bflush(fm->fm_dev);
