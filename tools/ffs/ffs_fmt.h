@@ -242,8 +242,9 @@ static inline int64_t cgimin(const struct fs *fs, int64_t c)
 { return cgstart(fs, c) + fs->fs_iblkno; }
 static inline int64_t cgdmin(const struct fs *fs, int64_t c)
 { return cgstart(fs, c) + fs->fs_dblkno; }
+/* From fs_fsize, which sb_check validated (fs_qfmask may be wrong). */
 static inline int64_t fragroundup(const struct fs *fs, int64_t sz)
-{ return (sz + fs->fs_qfmask) & ~fs->fs_qfmask; }
+{ return (sz + fs->fs_fsize - 1) & ~(int64_t)(fs->fs_fsize - 1); }
 /* ceil(a / b) for a >= 0, b > 0, without overflowing near INT64_MAX. */
 static inline int64_t howmany64(int64_t a, int64_t b)
 { return a <= 0 ? 0 : (a - 1) / b + 1; }
@@ -307,8 +308,11 @@ struct ffs_dev;
 const char *sb_find(struct ffs_dev *d, struct fs *fs, bool *swapped,
 	    int64_t *where);
 /* Check a superblock's geometry (spec 2.3 plus the extra rules);
- * NULL if sane, otherwise what is wrong. */
+ * NULL if sane, otherwise what is wrong.  sb_check_summary: the
+ * summary array's place and size (a file system with a bad one can
+ * still be checked, so it is separate). */
 const char *sb_check(const struct fs *fs);
+const char *sb_check_summary(const struct fs *fs);
 /* Fill in the map offsets and counts of cg c's header (spec 8.1). */
 void	cg_layout(const struct fs *fs, int64_t c, struct cg *cg);
 /* Load inode ino from a raw inode in fs order into host form. */

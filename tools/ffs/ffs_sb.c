@@ -90,7 +90,6 @@ static const char *
 check_geometry(const struct fs *fs)
 {
 	int64_t inopf = fs->fs_inopb >> fs->fs_fragshift;
-	int64_t csfrags = howmany64(fs->fs_cssize, fs->fs_fsize);
 
 	if (fs->fs_ncg != howmany64(fs->fs_size, fs->fs_fpg))
 		BAD("ncg %d does not match size/fpg", fs->fs_ncg);
@@ -108,12 +107,6 @@ check_geometry(const struct fs *fs)
 		BAD("inode area does not hold ipg inodes");
 	if ((int64_t)fs->fs_ncg * fs->fs_ipg >= (1LL << 31))
 		BAD("too many inodes");
-	if (fs->fs_cssize < (int64_t)fs->fs_ncg * 16 ||
-	    fs->fs_csaddr < fs->fs_dblkno ||
-	    fs->fs_csaddr + csfrags > (fs->fs_size < fs->fs_fpg ?
-	    fs->fs_size : fs->fs_fpg))
-		BAD("bad summary area %lld+%d", (long long)fs->fs_csaddr,
-		    fs->fs_cssize);
 	if (!fs_is_ufs2(fs) && (fs->fs_old_cpg < 1 || fs->fs_old_cpg > 1024 ||
 	    fs->fs_old_nrpos < 0 || fs->fs_old_nrpos > 64 ||
 	    fs->fs_size >= (1LL << 31)))
@@ -134,6 +127,20 @@ check_geometry(const struct fs *fs)
 			if (cgdmin(fs, c) - cgbase(fs, c) > cg_ndblk(fs, c))
 				BAD("cg %lld: rotated past its end", (long long)c);
 	}
+	return NULL;
+}
+
+/* The summary array: where newfs puts it, inside cg 0's data. */
+const char *
+sb_check_summary(const struct fs *fs)
+{
+	int64_t csfrags = howmany64(fs->fs_cssize, fs->fs_fsize);
+
+	if (fs->fs_cssize < (int64_t)fs->fs_ncg * 16 ||
+	    fs->fs_csaddr < fs->fs_dblkno ||
+	    fs->fs_csaddr + csfrags > cg_ndblk(fs, 0))
+		BAD("bad summary area %lld+%d", (long long)fs->fs_csaddr,
+		    fs->fs_cssize);
 	return NULL;
 }
 

@@ -146,6 +146,10 @@ setup(struct fsck *f)
 		fsck_problem(f, "FIX? no", "SUPERBLOCK AT %lld CLAIMS TO BE AT "
 		    "%lld (THE KERNEL WILL NOT MOUNT IT)", (long long)where,
 		    (long long)f->fs.fs_sblockloc);
+	if ((e = sb_check_summary(&f->fs)) != NULL) {
+		fsck_problem(f, "SALVAGE? no", "BAD SUMMARY INFORMATION: %s", e);
+		f->badsum = true;
+	}
 	bytes = (uint64_t)f->fs.fs_size * (uint64_t)f->fs.fs_fsize;
 	if (bytes > f->dev.size)
 		fsck_fatal(f, "FILE SYSTEM SIZE %llu BYTES EXCEEDS THE DISK "

@@ -28,6 +28,7 @@ struct fsck {
 	struct ffs_dev dev;
 	struct fs fs;
 	bool	swapped;
+	bool	badsum;	/* the summary array's place is wrong */
 	const char *name;
 	uint64_t maxino;
 	uint8_t	*blockmap;	/* a bit per frag: in use */

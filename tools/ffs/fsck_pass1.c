@@ -171,40 +171,48 @@ add_dup(struct fsck *f, int64_t frag)
 	f->dups[f->ndups++] = frag;
 }
 
-/* Pass 1's visitor: mark the frags used, report bad and dup ones. */
+/*
+ * Pass 1's visitor: mark the frags used, report bad and dup ones.  As
+ * NetBSD's pass1check, every frag of a run counts towards the block
+ * count, even out of range ones; the in-range frags of a bad run are
+ * still marked.
+ */
 static int
 claim_blocks(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
 {
 	struct claim *c = arg;
-	bool dup = false;
+	bool bad = !fsck_chkrange(f, frag, n), dup = false;
 
 	(void)lbn;
-	if (!fsck_chkrange(f, frag, n)) {
+	if (bad) {
 		fsck_problem(f, NULL, "%lld BAD I=%llu", (long long)frag,
 		    (unsigned long long)c->ino);
-		if (++c->nbad >= MAXBAD) {
+		if (c->nbad++ >= MAXBAD) {
 			fsck_problem(f, "CONTINUE? no", "EXCESSIVE BAD BLKS "
 			    "I=%llu", (unsigned long long)c->ino);
 			return -1;
 		}
-		return 1;
 	}
 	for (int i = 0; i < n; i++) {
-		if (bit_isset(f->blockmap, frag + i)) {
-			fsck_problem(f, NULL, "%lld DUP I=%llu",
-			    (long long)(frag + i), (unsigned long long)c->ino);
-			add_dup(f, frag + i);
-			dup = true;
-			if (++c->ndup >= MAXBAD) {
-				fsck_problem(f, "CONTINUE? no", "EXCESSIVE DUP "
-				    "BLKS I=%llu", (unsigned long long)c->ino);
-				return -1;
-			}
-		} else
-			bit_set(f->blockmap, frag + i);
 		c->frags++;
+		if (bad && !fsck_chkrange(f, frag + i, 1))
+			continue;
+		if (!bit_isset(f->blockmap, frag + i)) {
+			bit_set(f->blockmap, frag + i);
+			f->nused++;
+			continue;
+		}
+		fsck_problem(f, NULL, "%lld DUP I=%llu", (long long)(frag + i),
+		    (unsigned long long)c->ino);
+		add_dup(f, frag + i);
+		dup = true;
+		if (c->ndup++ >= MAXBAD) {
+			fsck_problem(f, "CONTINUE? no", "EXCESSIVE DUP BLKS "
+			    "I=%llu", (unsigned long long)c->ino);
+			return -1;
+		}
 	}
-	return dup ? 1 : 0;
+	return bad || dup ? 1 : 0;
 }
 
 static bool
@@ -253,6 +261,26 @@ size_ok(const struct fs *fs, const struct dino *di)
 	return di->size <= ((uint64_t)fs->fs_bsize << 31) - 1;
 }
 
+/* A direct or indirect pointer in the inode that its size does not
+ * need (NetBSD's pass 1 calls the inode an unknown file type). */
+static bool
+inode_pointers_past_size(const struct fs *fs, const struct dino *di)
+{
+	int64_t nblk = howmany64((int64_t)di->size, fs->fs_bsize);
+	int64_t first = NDADDR, cover = fs->fs_nindir;
+
+	for (int64_t j = nblk; j < NDADDR; j++)
+		if (di->db[j] != 0)
+			return true;
+	for (int level = 0; level < NIADDR; level++) {
+		if (first >= nblk && di->ib[level] != 0)
+			return true;
+		first += cover;
+		cover *= fs->fs_nindir;
+	}
+	return false;
+}
+
 static bool
 has_blocks(const struct fs *fs, const struct dino *di)
 {
@@ -271,7 +299,8 @@ check_allocated(struct fsck *f, uint64_t ino, const struct dino *di)
 
 	f->nfiles++;
 	if (!valid_type(di->mode) || !size_ok(&f->fs, di) ||
-	    (!has_blocks(&f->fs, di) && !slots_clear(&f->fs, di))) {
+	    (!has_blocks(&f->fs, di) && !slots_clear(&f->fs, di)) ||
+	    (has_blocks(&f->fs, di) && inode_pointers_past_size(&f->fs, di))) {
 		fsck_problem(f, "CLEAR? no", "UNKNOWN FILE TYPE I=%llu "
 		    "MODE=%o SIZE=%llu", (unsigned long long)ino, di->mode,
 		    (unsigned long long)di->size);
@@ -288,14 +317,13 @@ check_allocated(struct fsck *f, uint64_t ino, const struct dino *di)
 	if (has_blocks(&f->fs, di))
 		(void)walk_blocks(f, di, claim_blocks, &c, &r);
 	if (r.beyond > 0)
-		fsck_problem(f, "CLEAR? no", "PARTIALLY TRUNCATED INODE "
+		fsck_problem(f, "SALVAGE? no", "PARTIALLY TRUNCATED INODE "
 		    "I=%llu (%d pointers past size %llu)",
 		    (unsigned long long)ino, r.beyond,
 		    (unsigned long long)di->size);
 	if (r.holes > 0 && (di->mode & IFMT) == IFDIR)
 		fsck_problem(f, "ADJUST LENGTH? no", "DIRECTORY I=%llu "
 		    "CONTAINS EMPTY BLOCKS", (unsigned long long)ino);
-	f->nused += c.frags;
 	want = (uint64_t)c.frags * (uint64_t)(f->fs.fs_fsize / DEV_BSIZE);
 	if (di->blocks != want)
 		fsck_problem(f, "CORRECT? no", "INCORRECT BLOCK COUNT I=%llu "
@@ -336,7 +364,8 @@ mark_reserved(struct fsck *f)
 		for (int64_t d = from; d < cgdmin(fs, c); d++)
 			bit_set(f->blockmap, d);
 	}
-	for (int64_t i = 0; i < howmany64(fs->fs_cssize, fs->fs_fsize); i++)
+	for (int64_t i = 0; !f->badsum &&
+	    i < howmany64(fs->fs_cssize, fs->fs_fsize); i++)
 		bit_set(f->blockmap, fs->fs_csaddr + i);
 }
 

@@ -131,7 +131,7 @@ check_cg(struct fsck *f, int64_t c, uint8_t *disk, uint8_t *mine,
 	t->nbfree += n.cg_cs.cs_nbfree;
 	t->nifree += n.cg_cs.cs_nifree;
 	t->nffree += n.cg_cs.cs_nffree;
-	if (memcmp(&n.cg_cs, &sum[c], sizeof(n.cg_cs)) != 0)
+	if (sum != NULL && memcmp(&n.cg_cs, &sum[c], sizeof(n.cg_cs)) != 0)
 		fsck_problem(f, "FIX? no", "FREE BLK COUNT(S) WRONG IN SUPERBLK "
 		    "(cg %lld summary)", (long long)c);
 	if (memcmp(&o, &n, sizeof(n)) != 0)
@@ -188,9 +188,11 @@ check_copies(struct fsck *f)
 static struct csum *
 read_summary(struct fsck *f)
 {
-	struct csum *cs = calloc(1, (size_t)f->fs.fs_cssize);
+	struct csum *cs;
 
-	if (cs == NULL)
+	if (f->badsum)
+		return NULL;
+	if ((cs = calloc(1, (size_t)f->fs.fs_cssize)) == NULL)
 		fsck_fatal(f, "out of memory");
 	if (fsck_read(f, cs, (size_t)f->fs.fs_cssize, f->fs.fs_csaddr) == 0 &&
 	    f->swapped)
