@@ -215,6 +215,10 @@ int	ffs_balloc(struct ffs_inode *ip, int64_t lbn, size_t need,
 	    kauth_cred_t cred, struct buf **bpp);
 int	ffs_truncate(struct ffs_inode *ip, uint64_t length,
 	    kauth_cred_t cred);
+/* After a failed write to block lbn (need bytes of it): give back what
+ * the block map holds past the size. */
+int	ffs_trim(struct ffs_inode *ip, int64_t lbn, size_t need,
+	    kauth_cred_t cred);
 /* Write len bytes of buf at off, growing the file as needed. */
 int	ffs_write_bytes(struct ffs_inode *ip, uint64_t off, const void *buf,
 	    size_t len, kauth_cred_t cred, bool sync);

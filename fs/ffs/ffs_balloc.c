@@ -76,26 +76,34 @@ frag_grow(struct ffs_inode *ip, int64_t lbn, size_t osize, size_t nsize,
 	    ip->fi_db), osize, nsize, cred, &addr, &moved);
 	if (error != 0)
 		return error;
-	blocks_add(ip, (int64_t)(nsize - osize));
-	ip->fi_db[lbn] = addr;
 	if (!moved) {
 		/* the buffer grows; the bytes past the old run are junk */
-		if ((error = ffs_bread(fm, addr, nsize, &nbp)) != 0)
+		if ((error = ffs_bread(fm, addr, nsize, &nbp)) != 0) {
+			ffs_blkfree(fm, addr + (int64_t)(osize >> fm->fm_fshift),
+			    nsize - osize);
 			return error;
+		}
 		memset(nbp->b_data + osize, 0, nsize - osize);
+		blocks_add(ip, (int64_t)(nsize - osize));
 		*bpp = nbp;
 		return 0;
 	}
-	if ((error = ffs_bread(fm, old, osize, &obp)) != 0)
+	/* the old run's buffer goes before it is freed (binvalrange) */
+	if ((error = ffs_bread(fm, old, osize, &obp)) != 0) {
+		ffs_blkfree(fm, addr, nsize);
 		return error;
+	}
 	if ((error = buf_new(fm, addr, nsize, &nbp)) != 0) {
 		brelse(obp);
+		ffs_blkfree(fm, addr, nsize);
 		return error;
 	}
 	memcpy(nbp->b_data, obp->b_data, osize);
 	obp->b_flags |= B_INVAL;
 	brelse(obp);
 	ffs_blkfree(fm, old, osize);
+	blocks_add(ip, (int64_t)(nsize - osize));
+	ip->fi_db[lbn] = addr;
 	*bpp = nbp;
 	return 0;
 }
@@ -128,9 +136,13 @@ balloc_direct(struct ffs_inode *ip, int64_t lbn, size_t need,
 	    nsize, cred, &addr);
 	if (error != 0)
 		return error;
+	if ((error = buf_new(fm, addr, nsize, bpp)) != 0) {
+		ffs_blkfree(fm, addr, nsize);
+		return error;
+	}
 	ip->fi_db[lbn] = addr;
 	blocks_add(ip, (int64_t)nsize);
-	return buf_new(fm, addr, nsize, bpp);
+	return 0;
 }
 
 static int64_t
@@ -170,12 +182,17 @@ block_new(struct ffs_inode *ip, int64_t lbn, int64_t pref, bool meta,
 	error = ffs_alloc(ip, lbn, pref, (size_t)fm->fm_bsize, cred, addrp);
 	if (error != 0)
 		return error;
-	blocks_add(ip, fm->fm_bsize);
-	if ((error = buf_new(fm, *addrp, (size_t)fm->fm_bsize, &bp)) != 0)
+	if ((error = buf_new(fm, *addrp, (size_t)fm->fm_bsize, &bp)) == 0 &&
+	    meta)
+		error = bwrite(bp);
+	if (error != 0) {
+		ffs_blkfree(fm, *addrp, (size_t)fm->fm_bsize);
+		*addrp = 0;
 		return error;
-	if (meta)
-		return bwrite(bp);
-	*bpp = bp;
+	}
+	blocks_add(ip, fm->fm_bsize);
+	if (!meta)
+		*bpp = bp;
 	return 0;
 }
 
@@ -298,8 +315,10 @@ ffs_write_bytes(struct ffs_inode *ip, uint64_t off, const void *buf,
 		size_t boff = blkoff(fm, off);
 		size_t n = MIN(len, (size_t)fm->fm_bsize - boff);
 
-		if ((error = ffs_balloc(ip, lbn, boff + n, cred, &bp)) != 0)
+		if ((error = ffs_balloc(ip, lbn, boff + n, cred, &bp)) != 0) {
+			(void)ffs_trim(ip, lbn, boff + n, cred);
 			return error;
+		}
 		memcpy(bp->b_data + boff, p, n);
 		if (off + n > ip->fi_size)
 			ip->fi_size = off + n;
@@ -314,6 +333,29 @@ ffs_write_bytes(struct ffs_inode *ip, uint64_t off, const void *buf,
 
 /* --- truncation ----------------------------------------------------------- */
 
+/*
+ * ffs_balloc undoes its own allocations except the indirect blocks it
+ * linked on the way to a data block it then failed to get: those lie
+ * past the size, where fsck would find them.  Truncating from a size
+ * that covers them frees them.  (A direct block's tail fragment is
+ * grown whole before anything past it is allocated: while it is still
+ * partial, nothing was.)
+ */
+int
+ffs_trim(struct ffs_inode *ip, int64_t lbn, size_t need, kauth_cred_t cred)
+{
+	struct ffs_mount *fm = ip->fi_fm;
+	uint64_t end = ((uint64_t)lbn << fm->fm_bshift) + need;
+	uint64_t size = ip->fi_size;
+	int64_t nb = (int64_t)(size >> fm->fm_bshift);
+
+	if (lbn < FFS_NDADDR || end <= size ||
+	    (nb < FFS_NDADDR && blkoff(fm, size) != 0))
+		return 0;
+	ip->fi_size = end;	/* what the block map may hold now */
+	return ffs_truncate(ip, size, cred);
+}
+
 /* lbns one entry of a level-`level` indirect block covers. */
 static uint64_t
 level_span(const struct ffs_mount *fm, int level)
@@ -323,6 +365,49 @@ level_span(const struct ffs_mount *fm, int level)
 	for (int l = 1; l < level; l++)
 		span *= (uint64_t)fm->fm_nindir;
 	return span;
+}
+
+static bool indir_trunc(struct ffs_inode *, int64_t, int, int64_t, int64_t,
+    int64_t *);
+
+/*
+ * indir_trunc without memory for a copy of the pointers: free them
+ * from the buffer, then write it.  (The order is the reverse of the
+ * usual one: a crash in between leaves pointers to free blocks, which
+ * fsck clears, rather than leaking; it only happens when memory is
+ * short.)
+ */
+static bool
+indir_trunc_inplace(struct ffs_inode *ip, struct buf *bp, int level,
+    int64_t base, int64_t last, uint64_t first, int64_t *freed)
+{
+	struct ffs_mount *fm = ip->fi_fm;
+	uint64_t nindir = (uint64_t)fm->fm_nindir, span = level_span(fm, level);
+	int64_t v;
+
+	for (uint64_t i = nindir; i-- > first;) {
+		if ((v = ptr_get(fm, bp, i)) == 0)
+			continue;
+		ptr_set(fm, bp, i, 0);
+		if (!block_ok(fm, v))
+			continue;
+		if (level > 1)
+			(void)indir_trunc(ip, v, level - 1,
+			    base + (int64_t)(i * span), -1, freed);
+		ffs_blkfree(fm, v, (size_t)fm->fm_bsize);
+		*freed += fm->fm_bsize;
+	}
+	if (level > 1 && first > 0 && (v = ptr_get(fm, bp, first - 1)) != 0 &&
+	    block_ok(fm, v))
+		(void)indir_trunc(ip, v, level - 1,
+		    base + (int64_t)((first - 1) * span), last, freed);
+	if (first > 0)
+		(void)ffs_bwrite(fm, bp, true);
+	else {
+		bp->b_flags |= B_INVAL;
+		brelse(bp);
+	}
+	return first == 0;
 }
 
 /*
@@ -345,10 +430,9 @@ indir_trunc(struct ffs_inode *ip, int64_t addr, int level, int64_t base,
 	    ffs_bread(fm, addr, (size_t)fm->fm_bsize, &bp) != 0)
 		return false;	/* leave a damaged tree to fsck */
 	first = last < base ? 0 : (uint64_t)(last - base) / span + 1;
-	if ((ptrs = kmem_alloc(nindir * sizeof(*ptrs), KM_SLEEP)) == NULL) {
-		brelse(bp);
-		return false;
-	}
+	if ((ptrs = kmem_alloc(nindir * sizeof(*ptrs), KM_SLEEP)) == NULL)
+		return indir_trunc_inplace(ip, bp, level, base, last, first,
+		    freed);
 	for (i = 0; i < nindir; i++) {
 		ptrs[i] = ptr_get(fm, bp, i);
 		if (i >= first)

@@ -695,15 +695,27 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		size_t n = MIN(uio->uio_resid, (size_t)fm->fm_bsize - boff);
 		struct buf *bp;
 
-		if ((error = ffs_balloc(ip, lbn, boff + n, cred, &bp)) != 0)
+		uint64_t osize = ip->fi_size;
+
+		if ((error = ffs_balloc(ip, lbn, boff + n, cred, &bp)) != 0) {
+			(void)ffs_trim(ip, lbn, boff + n, cred);
 			break;
+		}
+		/* the size covers what balloc backed (new space is zero) */
+		if (off + n > ip->fi_size)
+			ip->fi_size = off + n;
 		error = uiomove(bp->b_data + boff, n, uio);
-		if ((uint64_t)uio->uio_offset > ip->fi_size)
-			ip->fi_size = (uint64_t)uio->uio_offset;
 		if (ffs_bwrite(fm, bp, sync) != 0 && error == 0)
 			error = EIO;
-		if (error != 0)
+		if (error != 0) {
+			/* a copy that stopped short: back to what was
+			 * written */
+			if ((uint64_t)uio->uio_offset < ip->fi_size &&
+			    ip->fi_size > osize)
+				(void)ffs_truncate(ip, MAX(osize,
+				    (uint64_t)uio->uio_offset), cred);
 			break;
+		}
 	}
 	if (uio->uio_resid != resid0) {
 		ffs_mark_change(ip, true);
