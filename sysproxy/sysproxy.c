@@ -283,8 +283,11 @@ rump_init_server(const char *url)
 
 	if (!rump_booted())
 		return ENXIO;
-	error = rumpuser_sp_init(url, &sp_hyp, "NetBSD", "7.99.34", "amd64");
-	if (error == 0 && !atomic_exchange(&sp_hooked, true))
+	/* Hooked before the socket listens: a client may connect and
+	 * halt the kernel at once, and its reboot call must find the hook
+	 * that answers it.  Without a server the hook has nothing to do. */
+	if (!atomic_exchange(&sp_hooked, true))
 		shutdown_hook_register(&sp_shutdown_hook);
+	error = rumpuser_sp_init(url, &sp_hyp, "NetBSD", "7.99.34", "amd64");
 	return error;
 }
