@@ -696,6 +696,14 @@ TEST(std_streams_at_exec)
 	    "cat both && wc -c < s");
 }
 
+/* tail -f on a growing file: quietly polling in the rump kernel, as
+ * it uses inotify on the host. */
+TEST(tail_follow)
+{
+	compare("echo one > f; (sleep 0.5; echo two >> f) & "
+	    "timeout 4 tail -s 0.1 -f f; echo $?; wait");
+}
+
 /* Bigger programs: gcc's driver spawning cc1, as and ld in a rump
  * directory (the binary is copied out to run it), git, sqlite3 (the
  * last two when installed). */
