@@ -1111,6 +1111,25 @@ TEST(malformed_handover)
 	}
 }
 
+/* RUMP_SERVER=unix://sock, relative to where rump.run starts: still the
+ * same server after the program changes its host directory. */
+TEST(relative_server_url)
+{
+	char rr[PATH_MAX], out[4096], file[256], script[300];
+	int rc;
+
+	CHECK_OK(mount_test_tmpfs());
+	snprintf(file, sizeof(file), "/t/%s/f", t_current);
+	CHECK_OK(t_write_file(file, "rel\n", 4));
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	snprintf(script, sizeof(script), "cd / && cat /rump%s", file);
+	rc = run(tmpdir, (char *[]){ (char *)"RUMP_SERVER=unix://sock", NULL },
+	    (char *[]){ rr, (char *)"/bin/bash", (char *)"-c", script, NULL },
+	    out, sizeof(out));
+	CHECK_EQ(rc, 0);
+	CHECK_STR(out, "rel\n");
+}
+
 TEST(rump_run_usage)
 {
 	char rr[PATH_MAX], out[4096];

@@ -36,6 +36,33 @@ find_lib(char *out, size_t len)
 	return access(out, R_OK);
 }
 
+/*
+ * A relative unix:// socket is made absolute: each program connects
+ * when it first needs the server, maybe after a chdir (a shell's cd).
+ */
+static int
+absolute_server(void)
+{
+	const char *url = getenv("RUMP_SERVER");
+	char cwd[PATH_MAX], *abs;
+	size_t len;
+
+	if (strncmp(url, "unix://", 7) != 0 || url[7] == '/' || url[7] == '\0')
+		return 0;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return -1;
+	len = strlen(cwd) + strlen(url) + 2;
+	if ((abs = malloc(len)) == NULL)
+		return -1;
+	snprintf(abs, len, "unix://%s/%s", cwd, url + 7);
+	if (setenv("RUMP_SERVER", abs, 1) == -1) {
+		free(abs);
+		return -1;
+	}
+	free(abs);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -52,6 +79,10 @@ main(int argc, char *argv[])
 		usage();
 	if (getenv("RUMP_SERVER") == NULL) {
 		fprintf(stderr, "rump.run: RUMP_SERVER is not set\n");
+		return 1;
+	}
+	if (absolute_server() == -1) {
+		fprintf(stderr, "rump.run: RUMP_SERVER: %s\n", strerror(errno));
 		return 1;
 	}
 	if (find_lib(lib, sizeof(lib)) == -1) {
