@@ -252,7 +252,7 @@ TEST(fsync_writes_at_once)
 	fd = rump_sys_open(MNT "/f", RUMP_O_CREAT | RUMP_O_WRONLY, 0644);
 	CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
 	CHECK_OK(rump_sys_fsync(fd));
-	CHECK(image_has_blocks(buf, sizeof(buf), 32768));
+	CHECK(image_has_blocks(buf, sizeof(buf), 8192));
 	rump_sys_close(fd);
 	ffs_unmount_image(KEY, MNT);
 	CHECK_EQ(ffs_image_ok(image), 0);
@@ -334,6 +334,29 @@ TEST(full_file_system)
 	CHECK_OK(rump_sys_statvfs1(MNT, (void *)&sv, RUMP_ST_WAIT));
 	CHECK(sv.f_bfree < 4096 / 512 + sv.f_bresvd);
 	CHECK_OK(rump_sys_unlink(MNT "/fill"));
+	ffs_unmount_image(KEY, MNT);
+	CHECK_EQ(ffs_image_ok(image), 0);
+}
+
+TEST(o_sync_writes_at_once)
+{
+	char buf[12000];
+	int fd;
+
+	if (!make_image("-o version=2 -B be"))
+		return;
+	pattern(buf, sizeof(buf), 4);
+	CHECK_OK(ffs_mount_flags(image, KEY, MNT, 0));
+	fd = rump_sys_open(MNT "/f", RUMP_O_CREAT | RUMP_O_WRONLY |
+	    RUMP_O_SYNC, 0644);
+	CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	CHECK(image_has_blocks(buf, sizeof(buf), 8192));
+	/* appends land at the end, whatever the offset says */
+	rump_sys_close(fd);
+	fd = rump_sys_open(MNT "/f", RUMP_O_WRONLY | RUMP_O_APPEND);
+	CHECK_EQ(rump_sys_pwrite(fd, "tail", 4, 0), 4);
+	rump_sys_close(fd);
+	CHECK_EQ(t_read_file(MNT "/f", buf, sizeof(buf)), (long)sizeof(buf));
 	ffs_unmount_image(KEY, MNT);
 	CHECK_EQ(ffs_image_ok(image), 0);
 }
