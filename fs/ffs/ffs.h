@@ -38,9 +38,15 @@
  *               fm_optim, fm_contigdirs and the raw superblock fm_sb
  *   fm_ilock    fi_atime/fi_atimensec of every inode of the mount
  *               (readers set them under a shared vnode lock); a leaf
- * No buffer is held while fm_lock is taken.  The geometry fields of
- * struct ffs_mount are fixed after mount; fm_ronly changes only under
- * the mount's mnt_updating (exclusive), when no operation runs.
+ * Buffers and fm_lock: under fm_lock only cylinder group blocks, the
+ * summary array, the superblock and fresh UFS2 inode blocks are
+ * taken, and nobody holds one of those while waiting for fm_lock; so
+ * a data or indirect block buffer may be held while taking fm_lock
+ * (balloc does).  ffs_blkfree forgets the buffers of what it frees
+ * and so waits for them: its caller must not hold one of them.  The
+ * geometry fields of struct ffs_mount are fixed after mount;
+ * fm_ronly changes only under the mount's mnt_updating (exclusive),
+ * when no operation runs.
  *
  * Inodes are written through: every operation that changes one
  * encodes it into its inode block in the buffer cache before it
