@@ -6,6 +6,9 @@
  * wild pointer is EFAULT); the sysproxy server gives its clients a
  * vmspace that fetches over the socket.  uio transfers in user space
  * go through the same table.
+ *
+ * Locks: none.  The copy windows belong to their lwp; the one global,
+ * win_cache (spare window buffers), is a set of atomic slots.
  */
 #include "kern/kern.h"
 
@@ -121,6 +124,71 @@ pathbuf_free(char *kpath)
 #define PF_MAX	(1024 * 1024)
 
 /*
+ * Window buffers outlive their lwps.  Each remote system call runs on
+ * a fresh lwp, and a megabyte fresh from the host costs a page fault
+ * and a zeroed page for every 4 KiB on first touch: more than the copy
+ * itself.  So a freed window waits in win_cache for the next call.
+ * Every buffer is win_size() bytes (fixed at boot).  The slots are
+ * swapped atomically (no lock: a slot holds one buffer or NULL), and
+ * memory pressure empties them (win_reclaim, a kmem reclaimer).
+ */
+#define WIN_KEEP	4
+static _Atomic(char *) win_cache[WIN_KEEP];
+static atomic_bool win_hooked;		/* win_reclaim registered */
+
+/* The window size: PF_MAX, or a sixteenth of a kernel memory limit. */
+static size_t
+win_size(void)
+{
+	uint64_t lim = kmem_limit();
+
+	return lim != 0 ? MIN((size_t)PF_MAX, (size_t)(lim / 16)) : PF_MAX;
+}
+
+static size_t
+win_reclaim(size_t want)
+{
+	size_t got = 0;
+	char *p;
+	int i;
+
+	for (i = 0; i < WIN_KEEP && got < want; i++)
+		if ((p = atomic_exchange(&win_cache[i], NULL)) != NULL) {
+			kmem_free(p, win_size());
+			got += win_size();
+		}
+	return got;
+}
+
+static char *
+win_get(void)
+{
+	char *p;
+	int i;
+
+	if (!atomic_exchange(&win_hooked, true))
+		kmem_register_reclaim(win_reclaim);
+	for (i = 0; i < WIN_KEEP; i++)
+		if ((p = atomic_exchange(&win_cache[i], NULL)) != NULL)
+			return p;
+	return kmem_alloc(win_size(), KM_SLEEP);
+}
+
+static void
+win_put(char *p)
+{
+	char *empty;
+	int i;
+
+	for (i = 0; i < WIN_KEEP; i++) {
+		empty = NULL;
+		if (atomic_compare_exchange_strong(&win_cache[i], &empty, p))
+			return;
+	}
+	kmem_free(p, win_size());
+}
+
+/*
  * The same for data being read: pieces going to consecutive user
  * addresses gather in the lwp's copyout window and leave in one copy,
  * when a piece does not follow on, before any other copy of the call,
@@ -153,9 +221,9 @@ uio_prefetch_free(struct lwp *l)
 {
 	l->l_colen = 0;		/* the call is over: nobody to tell */
 	if (l->l_pfbuf != NULL)
-		kmem_free(l->l_pfbuf, l->l_pfcap);
+		win_put(l->l_pfbuf);
 	if (l->l_cobuf != NULL)
-		kmem_free(l->l_cobuf, l->l_cocap);
+		win_put(l->l_cobuf);
 	l->l_pfbuf = l->l_cobuf = NULL;
 	l->l_pfcap = l->l_cocap = 0;
 	uio_prefetch_reset(l);
@@ -167,7 +235,6 @@ static int
 copyout_window(const char *cp, char *uaddr, size_t cnt, size_t left)
 {
 	struct lwp *l = curlwp;
-	size_t want;
 	int error;
 
 	if (!curproc->p_vmspace->vm_remote)
@@ -177,20 +244,12 @@ copyout_window(const char *cp, char *uaddr, size_t cnt, size_t left)
 	    (error = copyout_flush(l)) != 0)
 		return error;
 	if (l->l_colen == 0) {
-		if (left <= PAGE_SIZE)
+		if (left <= PAGE_SIZE || win_size() < cnt)
 			return copyout(cp, uaddr, cnt);
-		want = MIN(left, (size_t)PF_MAX);
-		if (kmem_limit() != 0)
-			want = MIN(want, (size_t)(kmem_limit() / 16));
-		if (want < cnt)
-			return copyout(cp, uaddr, cnt);
-		if (l->l_cocap < want) {
-			if (l->l_cobuf != NULL)
-				kmem_free(l->l_cobuf, l->l_cocap);
-			l->l_cocap = 0;
-			if ((l->l_cobuf = kmem_alloc(want, KM_SLEEP)) == NULL)
+		if (l->l_cobuf == NULL) {
+			if ((l->l_cobuf = win_get()) == NULL)
 				return copyout(cp, uaddr, cnt);
-			l->l_cocap = want;
+			l->l_cocap = win_size();
 		}
 		l->l_coaddr = uaddr;
 	}
@@ -208,20 +267,20 @@ copyin_window(const char *uaddr, char *cp, size_t cnt, size_t left)
 	size_t want;
 	int error;
 
-	if (!curproc->p_vmspace->vm_remote || left <= PAGE_SIZE)
+	if (!curproc->p_vmspace->vm_remote)
 		return copyin(uaddr, cp, cnt);
 	if (l->l_pfaddr == NULL || uaddr < l->l_pfaddr ||
 	    uaddr + cnt > l->l_pfaddr + l->l_pflen) {
-		want = MIN(left, (size_t)PF_MAX);
-		if (kmem_limit() != 0)
-			want = MIN(want, (size_t)(kmem_limit() / 16));
+		/* a window's tail is served from it, even when small */
+		if (left <= PAGE_SIZE)
+			return copyin(uaddr, cp, cnt);
+		want = MIN(left, win_size());
 		if (want < cnt)
 			return copyin(uaddr, cp, cnt);
-		if (l->l_pfcap < want) {
-			uio_prefetch_free(l);
-			if ((l->l_pfbuf = kmem_alloc(want, KM_SLEEP)) == NULL)
+		if (l->l_pfbuf == NULL) {
+			if ((l->l_pfbuf = win_get()) == NULL)
 				return copyin(uaddr, cp, cnt);
-			l->l_pfcap = want;
+			l->l_pfcap = win_size();
 		}
 		uio_prefetch_reset(l);
 		if ((error = copyin(uaddr, l->l_pfbuf, want)) != 0)
