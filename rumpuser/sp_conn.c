@@ -13,6 +13,10 @@
  * any other frame is queued at once, and a client that lets
  * SP_OUTQ_MAX bytes pile up is disconnected.
  *
+ * Receiving.  The answer to a COPYIN or COPYINSTR is read by the poll
+ * thread straight into the kernel's buffer that asked for it (no copy
+ * in between; see struct sp_wait for who may end such a wait).
+ *
  * Locks: see struct sp_conn in sp_int.h.
  */
 #include <errno.h>
@@ -44,6 +48,7 @@ conn_alloc(struct sp_server *s, int fd)
 	pthread_mutex_init(&c->c_sendlock, NULL);
 	pthread_cond_init(&c->c_sendcv, NULL);
 	c->c_rd.limit = conn_frame_limit;
+	c->c_rd.target = conn_frame_target;
 	c->c_rd.limit_arg = c;
 	return c;
 }
@@ -477,8 +482,8 @@ waiter_find(struct sp_conn *c, uint64_t reqno)
 	return NULL;
 }
 
-/* c_lock held. */
-static void
+/* c_lock held.  false: w was not listed. */
+static bool
 waiter_unlink(struct sp_conn *c, struct sp_wait *w)
 {
 	struct sp_wait **wp;
@@ -486,8 +491,9 @@ waiter_unlink(struct sp_conn *c, struct sp_wait *w)
 	for (wp = &c->c_waiters; *wp != NULL; wp = &(*wp)->w_next)
 		if (*wp == w) {
 			*wp = w->w_next;
-			return;
+			return true;
 		}
+	return false;
 }
 
 /*
@@ -509,6 +515,48 @@ conn_frame_limit(const struct sp_hdr *h, void *arg)
 		lim = SP_HDRSZ + (uint64_t)w->w_len;
 	pthread_mutex_unlock(&c->c_lock);
 	return lim;
+}
+
+/*
+ * The sp_reader's target, asked once a header has passed the length
+ * check: a RESP answering a waiter that named a destination is read
+ * straight into it.  The waiter leaves c_waiters for c_rdwait, so
+ * nothing but conn_deliver_direct ends its wait.
+ */
+void *
+conn_frame_target(const struct sp_hdr *h, void *arg)
+{
+	struct sp_conn *c = arg;
+	struct sp_wait *w;
+	void *dst = NULL;
+
+	if (h->class != SP_RESP)
+		return NULL;
+	pthread_mutex_lock(&c->c_lock);
+	if ((w = waiter_find(c, h->reqno)) != NULL && w->w_dst != NULL &&
+	    h->len - SP_HDRSZ <= w->w_len) {
+		waiter_unlink(c, w);
+		c->c_rdwait = w;
+		dst = w->w_dst;
+	}
+	pthread_mutex_unlock(&c->c_lock);
+	return dst;
+}
+
+void
+conn_deliver_direct(struct sp_conn *c, size_t blen, bool ok)
+{
+	struct sp_wait *w = c->c_rdwait;
+
+	if (w == NULL)
+		return;
+	c->c_rdwait = NULL;
+	pthread_mutex_lock(&c->c_lock);
+	w->w_data = NULL;
+	w->w_dlen = blen;
+	w->w_done = ok ? 1 : -1;
+	pthread_cond_signal(&w->w_cv);
+	pthread_mutex_unlock(&c->c_lock);
 }
 
 /* A RESP frame: wake its waiter, or drop it if it answers nothing. */
@@ -536,17 +584,19 @@ conn_deliver(struct sp_conn *c, const struct sp_hdr *h, uint8_t *body,
 /*
  * Send a request that the client answers with a RESP of at most `len`
  * bytes and sleep until it does or the connection dies.  Returns 0
- * with *datap (malloc'ed or NULL) and *dlenp, or SP_EFAULT.
+ * with *dlenp and *datap (malloc'ed; NULL if empty or if the answer
+ * went straight to dst), or SP_EFAULT.
  */
 static int
 request(struct sp_conn *c, const struct sp_hdr *h0, const void *body,
-    size_t blen, size_t len, uint8_t **datap, size_t *dlenp)
+    size_t blen, size_t len, void *dst, uint8_t **datap, size_t *dlenp)
 {
 	struct sp_hdr h = *h0;
 	struct sp_wait w;
 
 	memset(&w, 0, sizeof(w));
 	w.w_len = len;
+	w.w_dst = dst;
 	pthread_cond_init(&w.w_cv, NULL);
 	pthread_mutex_lock(&c->c_lock);
 	if (c->c_state == SPC_DYING || c->c_inexec) {
@@ -561,8 +611,11 @@ request(struct sp_conn *c, const struct sp_hdr *h0, const void *body,
 
 	if (conn_send(c, &h, body, blen, NULL, 0, 0) != 0) {
 		pthread_mutex_lock(&c->c_lock);
-		if (w.w_done == 0)
-			waiter_unlink(c, &w);
+		/* unlisted and unanswered: an answer (a client may answer
+		 * before it is asked) is being read into dst; let it end */
+		if (w.w_done == 0 && !waiter_unlink(c, &w))
+			while (w.w_done == 0)
+				pthread_cond_wait(&w.w_cv, &c->c_lock);
 		pthread_mutex_unlock(&c->c_lock);
 		free(w.w_data);
 		pthread_cond_destroy(&w.w_cv);
@@ -593,10 +646,10 @@ copyin_req(struct sp_conn *c, enum sp_type type, const void *raddr,
 	size_t dlen = 0;
 	int error;
 
-	if ((error = request(c, &h, &cd, sizeof(cd), *lenp, &data,
+	if ((error = request(c, &h, &cd, sizeof(cd), *lenp, laddr, &data,
 	    &dlen)) != 0)
 		return error;
-	if (dlen > 0)
+	if (data != NULL)
 		memcpy(laddr, data, dlen);
 	free(data);
 	*lenp = dlen;
@@ -671,7 +724,7 @@ rumpuser_sp_anonmmap(void *spc, size_t len, void **resp)
 	if (spc == NULL)
 		return SP_EFAULT;
 	if ((error = request(spc, &h, &howmuch, sizeof(howmuch),
-	    sizeof(addr), &data, &dlen)) != 0)
+	    sizeof(addr), NULL, &data, &dlen)) != 0)
 		return error;
 	if (dlen != sizeof(addr)) {
 		free(data);

@@ -62,14 +62,24 @@
 
 struct sp_server;
 
-/* A worker waiting for the client's answer to one of our requests. */
+/*
+ * A worker waiting for the client's answer to one of our requests.
+ * If it names a destination (w_dst), the poll thread reads the answer
+ * straight into it: it takes the waiter off c_waiters when the header
+ * comes (c_rdwait), and from then on only the poll thread ends the
+ * wait, once the body is in (answered) or the connection is dropped
+ * (gone), so the memory is never written after the worker has left.
+ */
 struct sp_wait {
 	uint64_t w_reqno;		/* fixed */
 	size_t	w_len;			/* fixed: most bytes accepted */
+	void	*w_dst;			/* fixed: where the answer goes, or
+					 * NULL (then w_data) */
 	pthread_cond_t w_cv;
 	int	w_done;			/* c_lock: 0 waiting, 1 answered,
 					 * -1 connection gone */
-	uint8_t	*w_data;		/* c_lock: the answer (malloc'ed) */
+	uint8_t	*w_data;		/* c_lock: the answer (malloc'ed),
+					 * NULL if it went to w_dst */
 	size_t	w_dlen;			/* c_lock */
 	struct sp_wait *w_next;		/* c_lock: on c_waiters */
 };
@@ -131,6 +141,8 @@ struct sp_conn {
 	_Atomic bool c_wantout;		/* queue non-empty: poll POLLOUT */
 
 	struct sp_reader c_rd;		/* poll thread */
+	struct sp_wait *c_rdwait;	/* poll thread: the waiter whose
+					 * answer c_rd reads into w_dst */
 	bool	c_closing;		/* poll thread: flush, then drop */
 	_Atomic bool c_hold;		/* a worker does the handshake: the
 					 * poll thread reads nothing */
@@ -174,8 +186,12 @@ int	conn_send_sync(struct sp_conn *c, const struct sp_hdr *h,
 	    const void *body, size_t blen, int ms);
 void	conn_flush(struct sp_conn *c);
 uint64_t conn_frame_limit(const struct sp_hdr *h, void *arg);
+void	*conn_frame_target(const struct sp_hdr *h, void *arg);
 void	conn_deliver(struct sp_conn *c, const struct sp_hdr *h,
 	    uint8_t *body, size_t blen);
+/* The poll thread is done reading into c_rdwait's memory: the body is
+ * in (ok) or the connection is being dropped. */
+void	conn_deliver_direct(struct sp_conn *c, size_t blen, bool ok);
 void	server_wake(struct sp_server *s);
 
 /* sp_work.c */

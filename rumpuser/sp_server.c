@@ -188,6 +188,7 @@ conn_input(struct sp_conn *c)
 	struct sp_hdr h;
 	uint8_t *body;
 	size_t blen;
+	bool direct;
 	int i, r;
 
 	for (i = 0; i < SP_FRAMEBURST && !c->c_closing; i++) {
@@ -198,9 +199,13 @@ conn_input(struct sp_conn *c)
 		h = c->c_rd.hdr;
 		body = c->c_rd.body;
 		blen = (size_t)(h.len - SP_HDRSZ);
+		direct = c->c_rd.direct;
 		c->c_rd.body = NULL;
 		sp_reader_reset(&c->c_rd);
-		frame_handle(c, &h, body, blen);
+		if (direct)	/* a copyin answer, already in place */
+			conn_deliver_direct(c, blen, true);
+		else
+			frame_handle(c, &h, body, blen);
 	}
 	return 0;
 }
@@ -215,6 +220,7 @@ conn_drop(struct sp_server *s, int slot)
 	struct sp_conn *c = s->s_conns[slot];
 
 	s->s_conns[slot] = NULL;
+	conn_deliver_direct(c, 0, false);	/* an answer cut short */
 	conn_kill(c);
 	reap_queue(c);
 }

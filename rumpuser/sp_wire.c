@@ -367,6 +367,11 @@ hdr_accept(struct sp_reader *r, uint64_t maxlen)
 		return EMSGSIZE;
 	if (r->hdr.len == SP_HDRSZ)
 		return 0;
+	if (r->target != NULL &&
+	    (r->body = r->target(&r->hdr, r->limit_arg)) != NULL) {
+		r->direct = true;
+		return 0;
+	}
 	/* not zeroed: a body is handed on only once wholly read */
 	r->body = malloc((size_t)(r->hdr.len - SP_HDRSZ));
 	return r->body == NULL ? ENOMEM : 0;
@@ -416,11 +421,14 @@ void
 sp_reader_reset(struct sp_reader *r)
 {
 	uint64_t (*limit)(const struct sp_hdr *, void *) = r->limit;
+	void *(*target)(const struct sp_hdr *, void *) = r->target;
 	void *arg = r->limit_arg;
 
-	free(r->body);
+	if (!r->direct)
+		free(r->body);
 	memset(r, 0, sizeof(*r));
 	r->limit = limit;
+	r->target = target;
 	r->limit_arg = arg;
 }
 

@@ -10,6 +10,7 @@
 #ifndef RUMPUSER_SP_WIRE_H
 #define RUMPUSER_SP_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -105,16 +106,23 @@ int	sp_send2(int fd, const struct sp_hdr *h, const void *b1, size_t l1,
 struct sp_reader {
 	struct sp_hdr hdr;
 	size_t	hgot;		/* header bytes read */
-	uint8_t	*body;		/* malloc'ed, len - 24 bytes */
+	uint8_t	*body;		/* malloc'ed (or target's), len - 24 bytes */
 	size_t	bgot;
+	bool	direct;		/* body is the target's, not ours */
 	/* Optional, kept by sp_reader_reset: the largest length allowed
 	 * for this header, asked once the header is in (instead of
 	 * maxlen); lets a server size a reply by what it asked for. */
 	uint64_t (*limit)(const struct sp_hdr *h, void *arg);
-	void	*limit_arg;
+	/* Optional, kept too: asked once the length has passed, where
+	 * this body goes (NULL: a malloc'ed buffer).  Lets a server read
+	 * an answer straight into the memory that asked for it, saving a
+	 * copy.  Such a body is the caller's: `direct` is set, and
+	 * sp_reader_reset forgets it without freeing it. */
+	void	*(*target)(const struct sp_hdr *h, void *arg);
+	void	*limit_arg;	/* for both hooks */
 };
 int	sp_reader_fill(int fd, struct sp_reader *r, uint64_t maxlen);
-void	sp_reader_reset(struct sp_reader *r);	/* frees the body */
+void	sp_reader_reset(struct sp_reader *r);	/* frees a malloc'ed body */
 
 /* Read one whole frame (client side); waits with poll if the socket is
  * non-blocking.  *bodyp is NULL for a header-only frame, else malloc'ed.
