@@ -28,7 +28,7 @@ chdir(const char *path)
 	if (hj_path(path, &hp) == -1)
 		return -1;
 	if (!hp.rump) {
-		if ((r = HOST(chdir)(path)) == 0)
+		if ((r = HOST(chdir)(hp.p)) == 0)
 			hj_set_cwd_rump(false);
 		return r;
 	}
@@ -224,7 +224,7 @@ realpath(const char *path, char *resolved)
 	if (hj_path(path, &hp) == -1)
 		return NULL;
 	if (!hp.rump)
-		return HOST(realpath)(path, resolved);
+		return HOST(realpath)(hp.p, resolved);
 	if (hp.p[0] != '/') {
 		if (RCALL(rump_sys___getcwd(k, sizeof(k))) == -1)
 			return NULL;

@@ -93,7 +93,7 @@ opendir(const char *path)
 	if (hj_path(path, &hp) == -1)
 		return NULL;
 	if (!hp.rump)
-		return HOST(opendir)(path);
+		return HOST(opendir)(hp.p);
 	fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1)
 		return NULL;

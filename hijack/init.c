@@ -323,6 +323,28 @@ normalise(const char *s, char *out, size_t cap)
 	return (int)o;
 }
 
+/* Does absolute path s start with the prefix (repeated slashes
+ * allowed)? */
+static bool
+enters_prefix(const char *s)
+{
+	const char *p = hj_pfx;
+
+	if (hj_pfxlen == 1)
+		return false;		/* prefix "/": everything is rump */
+	while (*p != '\0') {
+		if (*p == '/') {
+			if (*s != '/')
+				return false;
+			while (*s == '/')
+				s++;
+			p++;
+		} else if (*s++ != *p++)
+			return false;
+	}
+	return *s == '\0' || *s == '/';
+}
+
 int
 hj_path(const char *path, struct hj_path *hp)
 {
@@ -351,8 +373,13 @@ hj_path(const char *path, struct hj_path *hp)
 			goto rump;
 		}
 	}
-	if (!has_prefix(hp->buf, hj_pfx, hj_pfxlen))
+	if (!has_prefix(hp->buf, hj_pfx, hj_pfxlen)) {
+		/* "/rump/.." climbs out of the kernel: the host gets the
+		 * resolved path, since its own /rump is not the kernel's */
+		if (enters_prefix(path))
+			hp->p = hp->buf;
 		return 0;
+	}
 	if (hj_pfxlen > 1) {
 		memmove(hp->buf, hp->buf + hj_pfxlen, (size_t)n - hj_pfxlen + 1);
 		n -= (int)hj_pfxlen;

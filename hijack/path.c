@@ -30,6 +30,7 @@ ssize_t	__readlinkat_chk(int, const char *, char *, size_t, size_t);
 static int
 route(int dirfd, const char *path, struct hj_path *hp)
 {
+	hp->p = path;		/* what the host gets, unless resolved */
 	if (hj_inside())
 		return 0;
 	if (hj_at(dirfd, path, hp) == -1)
@@ -78,7 +79,7 @@ openat(int dirfd, const char *path, int flags, ...)
 	mode = open_mode(flags, ap);
 	va_end(ap);
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(openat)(dirfd, path, flags, mode);
+		return HOST(openat)(dirfd, hp.p, flags, mode);
 	if (r < 0)
 		return -1;
 	return open_rump(&hp, flags, mode);
@@ -161,7 +162,7 @@ fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	int r;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(fstatat)(dirfd, path, st, flags);
+		return HOST(fstatat)(dirfd, hp.p, st, flags);
 	if (r < 0 || stat_rump(&hp, flags, &ns) == -1)
 		return -1;
 	return xlate_stat(&ns, st);
@@ -231,7 +232,7 @@ statx(int dirfd, const char *path, int flags, unsigned mask,
 	int r;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(statx)(dirfd, path, flags, mask, stx);
+		return HOST(statx)(dirfd, hp.p, flags, mask, stx);
 	if (r < 0 || stat_rump(&hp, flags, &ns) == -1)
 		return -1;
 	return xlate_statx(&ns, stx);
@@ -246,7 +247,7 @@ faccessat(int dirfd, const char *path, int mode, int flags)
 	int r, nb;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(faccessat)(dirfd, path, mode, flags);
+		return HOST(faccessat)(dirfd, hp.p, mode, flags);
 	if (r < 0)
 		return -1;
 	if ((nb = xlate_atflags(flags & ~AT_EACCESS, AT_SYMLINK_NOFOLLOW)) == -1)
@@ -283,7 +284,7 @@ readlinkat(int dirfd, const char *path, char *buf, size_t len)
 	int r;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(readlinkat)(dirfd, path, buf, len);
+		return HOST(readlinkat)(dirfd, hp.p, buf, len);
 	if (r < 0)
 		return -1;
 	return RCALL(rump_sys_readlinkat(hp.dirfd, hp.p, buf, len));

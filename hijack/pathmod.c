@@ -26,6 +26,7 @@ int	lchmod(const char *, mode_t);
 static int
 route(int dirfd, const char *path, struct hj_path *hp)
 {
+	hp->p = path;		/* what the host gets, unless resolved */
 	if (hj_inside())
 		return 0;
 	if (hj_at(dirfd, path, hp) == -1)
@@ -40,6 +41,8 @@ route2(int d1, const char *p1, struct hj_path *h1, int d2, const char *p2,
 {
 	int a, b;
 
+	h1->p = p1;
+	h2->p = p2;
 	if (hj_inside())
 		return 0;
 	if ((a = route(d1, p1, h1)) < 0 || (b = route(d2, p2, h2)) < 0)
@@ -60,7 +63,7 @@ mkdirat(int dirfd, const char *path, mode_t mode)
 	int r;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(mkdirat)(dirfd, path, mode);
+		return HOST(mkdirat)(dirfd, hp.p, mode);
 	return r < 0 ? -1 : RCALL(rump_sys_mkdirat(hp.dirfd, hp.p, mode));
 }
 
@@ -79,7 +82,7 @@ mkfifoat(int dirfd, const char *path, mode_t mode)
 	int r;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(mkfifoat)(dirfd, path, mode);
+		return HOST(mkfifoat)(dirfd, hp.p, mode);
 	return r < 0 ? -1 : RCALL(rump_sys_mkfifoat(hp.dirfd, hp.p, mode));
 }
 
@@ -98,7 +101,7 @@ unlinkat(int dirfd, const char *path, int flags)
 	int r, nb;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(unlinkat)(dirfd, path, flags);
+		return HOST(unlinkat)(dirfd, hp.p, flags);
 	if (r < 0 || (nb = xlate_atflags(flags, AT_REMOVEDIR)) == -1)
 		return -1;
 	return RCALL(rump_sys_unlinkat(hp.dirfd, hp.p, nb));
@@ -141,7 +144,7 @@ renameat(int d1, const char *p1, int d2, const char *p2)
 	int r;
 
 	if ((r = route2(d1, p1, &h1, d2, p2, &h2)) == 0)
-		return HOST(renameat)(d1, p1, d2, p2);
+		return HOST(renameat)(d1, h1.p, d2, h2.p);
 	if (r < 0)
 		return -1;
 	return RCALL(rump_sys_renameat(h1.dirfd, h1.p, h2.dirfd, h2.p));
@@ -157,7 +160,7 @@ renameat2(int d1, const char *p1, int d2, const char *p2, unsigned flags)
 	int r, saved = errno;
 
 	if ((r = route2(d1, p1, &h1, d2, p2, &h2)) == 0)
-		return HOST(renameat2)(d1, p1, d2, p2, flags);
+		return HOST(renameat2)(d1, h1.p, d2, h2.p, flags);
 	if (r < 0)
 		return -1;
 	if (flags & ~(unsigned)RENAME_NOREPLACE) {
@@ -188,7 +191,7 @@ linkat(int d1, const char *p1, int d2, const char *p2, int flags)
 	int r, nb;
 
 	if ((r = route2(d1, p1, &h1, d2, p2, &h2)) == 0)
-		return HOST(linkat)(d1, p1, d2, p2, flags);
+		return HOST(linkat)(d1, h1.p, d2, h2.p, flags);
 	if (r < 0 || (nb = xlate_atflags(flags, AT_SYMLINK_FOLLOW)) == -1)
 		return -1;
 	return RCALL(rump_sys_linkat(h1.dirfd, h1.p, h2.dirfd, h2.p, nb));
@@ -210,7 +213,7 @@ symlinkat(const char *target, int dirfd, const char *path)
 	int r;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(symlinkat)(target, dirfd, path);
+		return HOST(symlinkat)(target, dirfd, hp.p);
 	return r < 0 ? -1 :
 	    RCALL(rump_sys_symlinkat(target, hp.dirfd, hp.p));
 }
@@ -232,7 +235,7 @@ fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 	int r, nb;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(fchmodat)(dirfd, path, mode, flags);
+		return HOST(fchmodat)(dirfd, hp.p, mode, flags);
 	if (r < 0 || (nb = xlate_atflags(flags, AT_SYMLINK_NOFOLLOW)) == -1)
 		return -1;
 	return RCALL(rump_sys_fchmodat(hp.dirfd, hp.p, mode, nb));
@@ -261,7 +264,7 @@ fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 	int r, nb;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(fchownat)(dirfd, path, uid, gid, flags);
+		return HOST(fchownat)(dirfd, hp.p, uid, gid, flags);
 	if (r < 0 || (nb = xlate_atflags(flags,
 	    AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) == -1)
 		return -1;
@@ -297,7 +300,7 @@ utimensat(int dirfd, const char *path, const struct timespec t[2],
 	if (!hj_inside() && path == NULL && (rfd = fd_rump(dirfd)) >= 0)
 		return RCALL(rump_sys_futimens(rfd, t));
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(utimensat)(dirfd, path, t, flags);
+		return HOST(utimensat)(dirfd, hp.p, t, flags);
 	if (r < 0 || (nb = xlate_atflags(flags, AT_SYMLINK_NOFOLLOW)) == -1)
 		return -1;
 	return RCALL(rump_sys_utimensat(hp.dirfd, hp.p, t, nb));
@@ -355,7 +358,7 @@ mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 	int r;
 
 	if ((r = route(dirfd, path, &hp)) == 0)
-		return HOST(mknodat)(dirfd, path, mode, dev);
+		return HOST(mknodat)(dirfd, hp.p, mode, dev);
 	if (r < 0)
 		return -1;
 	if (S_ISFIFO(mode))
@@ -380,7 +383,7 @@ truncate(const char *path, off_t len)
 	int r;
 
 	if ((r = route(AT_FDCWD, path, &hp)) == 0)
-		return HOST(truncate)(path, len);
+		return HOST(truncate)(hp.p, len);
 	return r < 0 ? -1 : RCALL(rump_sys_truncate(hp.p, len));
 }
 
@@ -405,7 +408,7 @@ statfs(const char *path, struct statfs *buf)
 	int r;
 
 	if ((r = route(AT_FDCWD, path, &hp)) == 0)
-		return HOST(statfs)(path, buf);
+		return HOST(statfs)(hp.p, buf);
 	if (r < 0 || statvfs_rump(&hp, &nv) == -1)
 		return -1;
 	return xlate_statfs(&nv, buf);
@@ -419,7 +422,7 @@ statvfs(const char *path, struct statvfs *buf)
 	int r;
 
 	if ((r = route(AT_FDCWD, path, &hp)) == 0)
-		return HOST(statvfs)(path, buf);
+		return HOST(statvfs)(hp.p, buf);
 	if (r < 0 || statvfs_rump(&hp, &nv) == -1)
 		return -1;
 	return xlate_statvfs(&nv, buf);
@@ -435,7 +438,7 @@ pathconf(const char *path, int name)
 	int r, nb;
 
 	if ((r = route(AT_FDCWD, path, &hp)) == 0)
-		return HOST(pathconf)(path, name);
+		return HOST(pathconf)(hp.p, name);
 	if (r < 0)
 		return -1;
 	if (name == _PC_NAME_MAX)
@@ -447,25 +450,19 @@ pathconf(const char *path, int name)
 
 /* ------------------------------------------------------------ xattrs */
 
-static int
-xattr_route(const char *path)
-{
-	struct hj_path hp;
-	int r;
-
-	if ((r = route(AT_FDCWD, path, &hp)) > 0) {
-		errno = ENOTSUP;
-		return -1;
-	}
-	return r;
-}
-
 #define XATTR_PATH(ret, name, params, args)				\
 ret name params								\
 {									\
-	int r_ = xattr_route(path);					\
-	if (r_ == 0)							\
+	struct hj_path hp;						\
+	int r_ = route(AT_FDCWD, path, &hp);				\
+	const char *p_ = hp.p;						\
+									\
+	if (r_ == 0) {							\
+		path = p_;						\
 		return HOST(name) args;					\
+	}								\
+	if (r_ > 0)							\
+		errno = ENOTSUP;					\
 	return -1;							\
 }
 

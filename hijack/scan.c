@@ -109,8 +109,10 @@ scandir(const char *path, struct dirent ***list,
 	DIR *d;
 	int n, saved;
 
-	if (hj_inside() || hj_path(path, &hp) == -1 || !hp.rump)
+	if (hj_inside() || hj_path(path, &hp) == -1)
 		return HOST(scandir)(path, list, keep, cmp);
+	if (!hp.rump)
+		return HOST(scandir)(hp.p, list, keep, cmp);
 	if ((d = opendir(path)) == NULL)
 		return -1;
 	n = scan_rump(d, list, keep, cmp);

@@ -158,7 +158,7 @@ fopen(const char *path, const char *mode)
 	if (hj_path(path, &hp) == -1)
 		return NULL;
 	if (!hp.rump)
-		return HOST(fopen)(path, mode);
+		return HOST(fopen)(hp.p, mode);
 	if ((fl = mode_flags(mode)) == -1) {
 		errno = EINVAL;
 		return NULL;

@@ -1134,6 +1134,23 @@ TEST(relative_server_url)
 	CHECK_STR(out, "rel\n");
 }
 
+/* A path that climbs out of the prefix ("/rump/..") is the host's,
+ * resolved: ls -la /rump shows the host's / as "..". */
+TEST(dotdot_leaves_prefix)
+{
+	char rr[PATH_MAX], out[4096];
+	int rc;
+
+	path_in(rr, sizeof(rr), bindir, "rump.run");
+	rc = run("/", NULL, (char *[]){ rr, (char *)"/bin/bash", (char *)"-c",
+	    (char *)"[ \"$(stat -c %i /rump/..)\" = \"$(stat -c %i /)\" ] && "
+	    "echo same; ls -d /rump/../etc //rump/x/../../etc; "
+	    "realpath /rump/../etc; ls -la /rump 2>&1 | grep -c ' \\.\\.$'; "
+	    "cd /rump/.. && pwd", NULL }, out, sizeof(out));
+	CHECK_EQ(rc, 0);
+	CHECK_STR(out, "same\n/rump/../etc\n//rump/x/../../etc\n/etc\n1\n/\n");
+}
+
 TEST(rump_run_usage)
 {
 	char rr[PATH_MAX], out[4096];
