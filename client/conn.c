@@ -37,6 +37,7 @@
 #include "client/client.h"
 
 #define CL_BANNERMAX	95	/* what one banner read may take */
+#define CL_SOCKBUF	(1024 * 1024)	/* socket buffers asked for */
 
 struct cl_conn *
 cl_conn_new(int fd, uint64_t firstreq)
@@ -118,7 +119,7 @@ dial_banner(int s)
 int
 cl_dial(const struct sp_url *u, int *fdp)
 {
-	int s, one = 1, error, fl;
+	int s, one = 1, bufsz = CL_SOCKBUF, error, fl;
 
 	s = fd_above_stdio(socket(u->family, SOCK_STREAM | SOCK_CLOEXEC, 0));
 	if (s == -1)
@@ -128,6 +129,9 @@ cl_dial(const struct sp_url *u, int *fdp)
 	if (u->family != AF_UNIX)
 		(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
+	/* a copyin answer of a whole window in one go, if the host lets us */
+	(void)setsockopt(s, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
+	(void)setsockopt(s, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
 	if ((error = dial_banner(s)) != 0)
 		goto fail;
 	if ((fl = fcntl(s, F_GETFL)) == -1 ||
