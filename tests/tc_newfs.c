@@ -530,6 +530,9 @@ TEST(newfs_bad_options)
 		if (rc != 1 || !out_has(bad[i][1]))
 			fprintf(stderr, "newfs %s:\n%s\n", bad[i][0], tool_out);
 	}
+	/* the checker on what is not there: status 8, and a message */
+	CHECK_EQ(run_tool("rump.fsck_ffs", "/dev/nosuch"), 8);
+	CHECK(out_has("rump.fsck_ffs: /dev/nosuch: No such file"));
 	CHECK_OK(stat(disk, &after));
 	CHECK_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
 	CHECK_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
