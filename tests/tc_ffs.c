@@ -4,8 +4,11 @@
  * librumpclient program that mounts it read-only and read-write.  The
  * ufs_args fspec pointer then lives in the client's memory, so the
  * server fetches the device path across the socket (copyinstr).  The
- * last test kills the server with SIGKILL after an fsync: what was
- * fsynced must be in the image, which is left not clean.
+ * server runs with -r 16m: a copy of a file many times that size
+ * completes, and the server's peak resident size grows by less than
+ * the limit plus a fixed allowance.  The last test kills the server
+ * with SIGKILL after an fsync: what was fsynced must be in the image,
+ * which is left not clean.
  */
 #include <fcntl.h>
 #include <libgen.h>
@@ -58,7 +61,7 @@ make_image(void)
 	snprintf(p, sizeof(p), "%s/sub", tree);
 	mkdir(p, 0755);
 	snprintf(image, sizeof(image), "%s/ffs.img", tmpdir);
-	snprintf(cmd, sizeof(cmd), MAKEFS " -t ffs -s 4m -o version=2 '%s' "
+	snprintf(cmd, sizeof(cmd), MAKEFS " -t ffs -s 100m -o version=2 '%s' "
 	    "'%s' >/dev/null 2>&1", image, tree);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -114,8 +117,8 @@ t_boot(void)
 	if ((srvpid = fork()) == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		/* -s: stay our child, so the kill at exit (and PDEATHSIG) reach it */
-		execl(server, "rump_allserver", "-s", "-d", drive, url,
-		    (char *)NULL);
+		execl(server, "rump_allserver", "-s", "-r", "16m", "-d", drive,
+		    url, (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 10000 && !accepting(); i++)
@@ -155,6 +158,75 @@ TEST(mount_and_read_remotely)
 	CHECK_OK(rump_sys_stat("/mnt_ffs/sub", (struct stat *)(void *)&st));
 	CHECK_EQ(st.st_mode & RUMP_S_IFMT, RUMP_S_IFDIR);
 	CHECK_OK(rump_sys_unmount("/mnt_ffs", 0));
+}
+
+/* The server's peak resident size, bytes. */
+static long long
+server_hwm(void)
+{
+	char path[64], line[256];
+	long long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)srvpid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+#define BIGFILE	(40 * 1024 * 1024)
+#define CHUNK	(256 * 1024)
+
+/* 40 MiB written, then copied by read and write, on a 16 MiB server. */
+TEST(big_copy_on_a_16m_server)
+{
+	struct rump_ufs_args args = { .fspec = (char *)"/dev/ffsimg" };
+	static char buf[CHUNK];
+	long long before, after;
+	int fd, out;
+	bool ok = true;
+
+	rump_sys_mkdir("/mnt_big", 0755);
+	CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt_big", 0, &args,
+	    sizeof(args)));
+	before = server_hwm();
+	CHECK_OK(fd = rump_sys_open("/mnt_big/big", RUMP_O_CREAT |
+	    RUMP_O_WRONLY, 0644));
+	for (size_t off = 0; off < BIGFILE && ok; off += CHUNK) {
+		for (size_t i = 0; i < CHUNK; i++)
+			buf[i] = (char)pat(off + i);
+		ok = rump_sys_write(fd, buf, CHUNK) == CHUNK;
+	}
+	rump_sys_close(fd);
+	CHECK(ok);
+	fd = rump_sys_open("/mnt_big/big", RUMP_O_RDONLY);
+	out = rump_sys_open("/mnt_big/copy", RUMP_O_CREAT | RUMP_O_WRONLY,
+	    0644);
+	for (size_t off = 0; off < BIGFILE && ok; off += CHUNK)
+		ok = rump_sys_read(fd, buf, CHUNK) == CHUNK &&
+		    rump_sys_write(out, buf, CHUNK) == CHUNK;
+	rump_sys_close(fd);
+	rump_sys_close(out);
+	CHECK(ok);
+	after = server_hwm();
+	printf("  server peak resident size %lld KiB, grew by %lld KiB\n",
+	    after / 1024, (after - before) / 1024);
+	CHECK(before > 0 && after - before < 16 * 1024 * 1024 +
+	    8 * 1024 * 1024);
+	/* the copy's last chunk reads back */
+	fd = rump_sys_open("/mnt_big/copy", RUMP_O_RDONLY);
+	CHECK_EQ(rump_sys_pread(fd, buf, CHUNK, BIGFILE - CHUNK), CHUNK);
+	for (size_t i = 0; i < CHUNK && ok; i++)
+		ok = (uint8_t)buf[i] == pat(BIGFILE - CHUNK + i);
+	CHECK(ok);
+	rump_sys_close(fd);
+	CHECK_OK(rump_sys_unlink("/mnt_big/big"));
+	CHECK_OK(rump_sys_unlink("/mnt_big/copy"));
+	CHECK_OK(rump_sys_unmount("/mnt_big", 0));
 }
 
 /* Does the image hold every 4 KiB piece of buf? */
