@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -435,14 +436,38 @@ server_free(struct sp_server *s)
 	free(s);
 }
 
+/*
+ * A server's kernel frees and reallocates file data all the time (a
+ * tmpfs file rewritten, the buffer cache turning over), a page per
+ * allocation.  The host allocator's default hands freed memory back
+ * at once, so the next 64 MiB written cost 16384 page faults and
+ * zeroed pages (half the time of a fresh tmpfs write).  The kernel
+ * counts and limits its memory itself (RUMP_MEMLIMIT), so the server
+ * process keeps up to SP_HEAPKEEP of freed heap for reuse; fixing the
+ * trim threshold also fixes the size above which malloc maps memory
+ * of its own (else dynamic), at SP_HEAPMAP, above the 1 MiB windows.
+ */
+#define SP_HEAPKEEP	(64 * 1024 * 1024)
+#define SP_HEAPMAP	(4 * 1024 * 1024)
+
+static void
+heap_keep(void)
+{
+	mallopt(M_MMAP_THRESHOLD, SP_HEAPMAP);
+	mallopt(M_TRIM_THRESHOLD, SP_HEAPKEEP);
+}
+
 int
 rumpuser_sp_init(const char *url, const struct rumpuser_sp_hyp *hyp,
     const char *ostype, const char *osrelease, const char *machine)
 {
+	static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
+
 	struct sp_server *s;
 	const char *why;
 	int error;
 
+	pthread_once(&heap_once, heap_keep);
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return SP_ENOMEM;
 	pthread_mutex_init(&s->s_lock, NULL);
