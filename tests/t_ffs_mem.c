@@ -4,8 +4,7 @@
  * size on FFS: both complete, the data reads back, and the process's
  * peak resident size grows by less than the limit plus a fixed
  * allowance (dirty buffers are written out, not kept).  The resident
- * size is not checked under AddressSanitizer, whose quarantine keeps
- * freed memory on purpose.
+ * size is not checked under the sanitizers (see RSS_CHECKED).
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -23,14 +22,11 @@
 #define LIMIT	(16 * 1024 * 1024)
 #define SLACK	(24 * 1024 * 1024)
 
-#if defined(__SANITIZE_ADDRESS__)
+/* Sanitizers keep freed memory (ASan's quarantine) or shadow it
+ * (TSan): resident sizes say nothing under them. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define RSS_CHECKED	0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_CHECKED	0
-#endif
-#endif
-#ifndef RSS_CHECKED
+#else
 #define RSS_CHECKED	1
 #endif
 
