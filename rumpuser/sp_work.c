@@ -10,7 +10,8 @@
  * client never waits for a worker that does not come.  Idle workers
  * above SP_IDLEWORKER exit.
  *
- * wk_lock guards the queue, wk_nthreads, wk_nidle and wk_tokens.
+ * wk_lock guards the queue, wk_nthreads, wk_nidle and wk_tokens; the
+ * poll thread holds it only to queue, never while waking a worker.
  * pf_lock guards the prefork table.
  */
 #include <errno.h>
@@ -290,7 +291,7 @@ work_dispatch(struct sp_conn *c, enum sp_workkind kind,
     const struct sp_hdr *h, uint8_t *body, size_t blen)
 {
 	struct sp_work *w;
-	bool started = true;
+	bool started = true, wake = false;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		free(body);
@@ -302,10 +303,16 @@ work_dispatch(struct sp_conn *c, enum sp_workkind kind,
 	w->w_body = body;
 	w->w_blen = blen;
 
+	/* the connection's count first: a worker may run w at once */
+	conn_hold(c);
+	pthread_mutex_lock(&c->c_lock);
+	c->c_nwork++;
+	pthread_mutex_unlock(&c->c_lock);
+
 	pthread_mutex_lock(&wk_lock);
 	if (wk_nidle > wk_tokens) {
 		wk_tokens++;
-		pthread_cond_signal(&wk_cv);
+		wake = true;
 	} else if (wk_nthreads < SP_MAXWORKER) {
 		if (rumpuser_thread_create(worker, NULL, "rump_spworker",
 		    false, NULL) == 0)
@@ -313,20 +320,26 @@ work_dispatch(struct sp_conn *c, enum sp_workkind kind,
 		else
 			started = wk_nthreads > 0;
 	}
-	if (!started) {
-		pthread_mutex_unlock(&wk_lock);
-		free(body);
-		free(w);
-		return EAGAIN;
+	if (started) {
+		*wk_tail = w;
+		wk_tail = &w->w_next;
 	}
-	conn_hold(c);
-	pthread_mutex_lock(&c->c_lock);
-	c->c_nwork++;
-	pthread_mutex_unlock(&c->c_lock);
-	*wk_tail = w;
-	wk_tail = &w->w_next;
 	pthread_mutex_unlock(&wk_lock);
-	return 0;
+	/* signalled unlocked: the woken worker takes wk_lock at once
+	 * instead of waiting for us to let go of it */
+	if (wake)
+		pthread_cond_signal(&wk_cv);
+	if (started)
+		return 0;
+
+	pthread_mutex_lock(&c->c_lock);
+	c->c_nwork--;
+	pthread_cond_broadcast(&c->c_cv);
+	pthread_mutex_unlock(&c->c_lock);
+	conn_rele(c);
+	free(body);
+	free(w);
+	return EAGAIN;
 }
 
 /* ---------------------------------------------------------- preforks */
