@@ -123,3 +123,31 @@ pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	}
 	return select(nfds, rd, wr, ex, ts != NULL ? &tv : NULL);
 }
+
+/* FORTIFY's poll checks the array size first. */
+int
+__poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t fdslen)
+{
+	if (fdslen / sizeof(*fds) < n)
+		abort();	/* what glibc's __chk_fail does */
+	return poll(fds, n, timeout);
+}
+
+/* ppoll: as poll (rump descriptors answer at once, so the mask is
+ * moot); host-only sets go to the host untouched. */
+int
+ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+    const sigset_t *mask)
+{
+	nfds_t i;
+	int ms;
+
+	if (hj_inside() || !fd_any())
+		return HOST(ppoll)(fds, n, ts, mask);
+	for (i = 0; i < n && fd_rump(fds[i].fd) < 0; i++)
+		;
+	if (i == n)
+		return HOST(ppoll)(fds, n, ts, mask);
+	ms = ts == NULL ? -1 : (int)(ts->tv_sec * 1000 + ts->tv_nsec / 1000000);
+	return poll(fds, n, ms);
+}

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -261,6 +262,66 @@ fclose(FILE *fp)
 		pthread_mutex_unlock(&hj_stdiolock);
 	}
 	return HOST(fclose)(fp);
+}
+
+/* dprintf formats with glibc's own stream on the descriptor, whose
+ * writes are internal: for a rump descriptor it is formatted here. */
+int
+vdprintf(int fd, const char *fmt, va_list ap)
+{
+	char *buf;
+	int n, off = 0;
+	ssize_t w;
+
+	if (hj_inside() || fd_rump(fd) < 0)
+		return HOST(vdprintf)(fd, fmt, ap);
+	if ((n = vasprintf(&buf, fmt, ap)) < 0)
+		return -1;
+	while (off < n) {
+		if ((w = hj_write(fd, buf + off, (size_t)(n - off))) <= 0) {
+			free(buf);
+			return -1;
+		}
+		off += (int)w;
+	}
+	free(buf);
+	return n;
+}
+
+int
+dprintf(int fd, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vdprintf(fd, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int	__dprintf_chk(int, int, const char *, ...);
+int	__vdprintf_chk(int, int, const char *, va_list);
+
+/* The FORTIFY variants: the flag only asks for %n checks. */
+int
+__vdprintf_chk(int fd, int flag, const char *fmt, va_list ap)
+{
+	(void)flag;
+	return vdprintf(fd, fmt, ap);
+}
+
+int
+__dprintf_chk(int fd, int flag, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	(void)flag;
+	va_start(ap, fmt);
+	n = vdprintf(fd, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 /* -------------------------------------------------- standard streams */

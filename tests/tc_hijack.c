@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -544,6 +545,17 @@ calls_main(void)
 		return 1;
 	fputs("twelve bytes", fp);
 	printf("pclose %d\n", pclose(fp));
+	if ((fd = open("dp.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+		return 1;
+	dprintf(fd, "dprintf %d\n", 7);
+	{
+		struct pollfd pf = { .fd = fd, .events = POLLOUT };
+		struct timespec one = { 1, 0 };
+
+		r = ppoll(&pf, 1, &one, NULL);
+		printf("ppoll %d %d\n", r, pf.revents & POLLOUT);
+	}
+	close(fd);
 	fflush(stdout);
 	if (freopen("fr.txt", "w", stdout) == NULL)
 		return 1;
@@ -903,7 +915,7 @@ TEST(multithreaded_c)
 
 TEST(library_entry_points)
 {
-	compare_in(NULL, "TC_HIJACK_CALLS=1 \"$TC_SELF\" && cat wc.out fr.txt",
+	compare_in(NULL, "TC_HIJACK_CALLS=1 \"$TC_SELF\" && cat wc.out fr.txt dp.txt",
 	    helper_env());
 }
 
