@@ -261,3 +261,60 @@ dirfd(DIR *dp)
 		return HOST(dirfd)(dp);
 	return d->fd;
 }
+
+/*
+ * getdents64 called directly: NetBSD records converted into Linux ones.
+ * A Linux record is at most one and a half times its NetBSD one (the
+ * smallest, 16 bytes, becomes 24), so two thirds of the caller's
+ * buffer are asked for and everything read fits; d_off counts records
+ * read through this call since the descriptor's last rewind is not
+ * known, so it is only a position hint.
+ */
+ssize_t
+getdents64(int fd, void *buf, size_t n)
+{
+	char nbuf[8192];
+	struct rump_dirent *nd;
+	struct dirent64 *ld;
+	size_t want, off = 0, out = 0, namlen, rl;
+	int r = hj_inside() ? -1 : fd_rump(fd), got;
+
+	if (r < 0)
+		return HOST(getdents64)(fd, buf, n);
+	want = n / 3 * 2;
+	if (want > sizeof(nbuf))
+		want = sizeof(nbuf);
+	if (want < 16) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((got = RCALL(rump_sys_getdents(r, nbuf, want))) <= 0)
+		return got;
+	while (off + offsetof(struct rump_dirent, d_name) <= (size_t)got) {
+		nd = (struct rump_dirent *)(nbuf + off);
+		namlen = nd->d_namlen;
+		if (nd->d_reclen == 0 || off + nd->d_reclen > (size_t)got ||
+		    offsetof(struct rump_dirent, d_name) + namlen >= nd->d_reclen) {
+			errno = EIO;
+			return -1;
+		}
+		off += nd->d_reclen;
+		if (nd->d_type == RUMP_DT_WHT || namlen > 255)
+			continue;
+		rl = (offsetof(struct dirent64, d_name) + namlen + 1 + 7) & ~7UL;
+		if (out + rl > n) {
+			errno = EINVAL;		/* cannot happen, see above */
+			return -1;
+		}
+		ld = (struct dirent64 *)((char *)buf + out);
+		ld->d_ino = nd->d_fileno;
+		ld->d_off = (off64_t)off;
+		ld->d_reclen = (unsigned short)rl;
+		ld->d_type = nd->d_type;
+		memcpy(ld->d_name, nd->d_name, namlen);
+		memset(ld->d_name + namlen, 0,
+		    rl - offsetof(struct dirent64, d_name) - namlen);
+		out += rl;
+	}
+	return (ssize_t)out;
+}

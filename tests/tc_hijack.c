@@ -472,6 +472,25 @@ calls_main(void)
 		free(list[i]);
 	}
 	free(n >= 0 ? list : NULL);
+	{
+		/* getdents64 called directly, with a small buffer */
+		char dbuf[1024] __attribute__((aligned(8)));
+		struct dirent64 *de;
+		long nb, off;
+		int cnt = 0, saw = 0;
+
+		fd = open(".", O_RDONLY | O_DIRECTORY);
+		while ((nb = getdents64(fd, dbuf, sizeof(dbuf))) > 0) {
+			for (off = 0; off < nb; off += de->d_reclen) {
+				de = (struct dirent64 *)(dbuf + off);
+				cnt++;
+				saw += strcmp(de->d_name, "b.txt") == 0 &&
+				    de->d_type == DT_REG;
+			}
+		}
+		printf("\ngetdents64 %d %d %ld", cnt, saw, nb);
+		close(fd);
+	}
 	r = xs(1, "b.txt", &st);
 	printf("\nxstat %d %lld", r, (long long)st.st_size);
 	r = lxs(1, "c.dat", &st);
