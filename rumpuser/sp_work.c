@@ -5,27 +5,37 @@
  *
  * The poll thread queues one work item per request (work_dispatch);
  * every queued item is promised a worker at once, either an idle one
- * (a wake-up token) or a new thread, up to SP_MAXWORKER.  So a call
- * that sleeps in the kernel waiting for another call of the same
- * client never waits for a worker that does not come.  Idle workers
- * above SP_IDLEWORKER exit.
+ * (taken off the idle list and woken) or a new thread, up to
+ * SP_MAXWORKER.  So a call that sleeps in the kernel waiting for
+ * another call of the same client never waits for a worker that does
+ * not come.  Idle workers above SP_IDLEWORKER exit.
  *
- * wk_lock guards the queue, wk_nthreads, wk_nidle and wk_tokens; the
- * poll thread holds it only to queue, never while waking a worker.
+ * An idle worker sleeps on a semaphore of its own: waking it is one
+ * futex call and it wakes owning no lock (a condition variable would
+ * hand it wk_lock marked contended: one more futex call per request).
+ *
+ * wk_lock guards the queue, the idle list, wk_nthreads and wk_nidle;
+ * the poll thread holds it only to queue, never while waking a worker.
  * pf_lock guards the prefork table.
  */
 #include <errno.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sp_int.h"
 
+/* An idle worker, on its own stack. */
+struct wk_idle {
+	sem_t	i_sem;			/* posted once it is off the list */
+	struct wk_idle *i_next;		/* wk_lock */
+};
+
 static pthread_mutex_t wk_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wk_cv = PTHREAD_COND_INITIALIZER;
 static struct sp_work *wk_head, **wk_tail = &wk_head;	/* wk_lock */
+static struct wk_idle *wk_idle;	/* wk_lock: workers waiting for work */
 static int wk_nthreads;		/* wk_lock: workers alive */
-static int wk_nidle;		/* wk_lock: workers waiting for work */
-static int wk_tokens;		/* wk_lock: wake-ups given, not taken */
+static int wk_nidle;		/* wk_lock: on wk_idle */
 
 static __thread struct sp_work *wk_current;
 
@@ -260,9 +270,11 @@ work_run(struct sp_work *w)
 static void *
 worker(void *arg)
 {
+	struct wk_idle me;
 	struct sp_work *w;
 
 	(void)arg;
+	sem_init(&me.i_sem, 0, 0);
 	pthread_mutex_lock(&wk_lock);
 	for (;;) {
 		if ((w = wk_head) != NULL) {
@@ -275,14 +287,17 @@ worker(void *arg)
 		}
 		if (wk_nidle >= SP_IDLEWORKER)
 			break;
+		me.i_next = wk_idle;
+		wk_idle = &me;
 		wk_nidle++;
-		while (wk_tokens == 0)
-			pthread_cond_wait(&wk_cv, &wk_lock);
-		wk_tokens--;
-		wk_nidle--;
+		pthread_mutex_unlock(&wk_lock);
+		while (sem_wait(&me.i_sem) != 0)
+			continue;	/* EINTR */
+		pthread_mutex_lock(&wk_lock);
 	}
 	wk_nthreads--;
 	pthread_mutex_unlock(&wk_lock);
+	sem_destroy(&me.i_sem);
 	return NULL;
 }
 
@@ -290,8 +305,9 @@ int
 work_dispatch(struct sp_conn *c, enum sp_workkind kind,
     const struct sp_hdr *h, uint8_t *body, size_t blen)
 {
+	struct wk_idle *idle = NULL;
 	struct sp_work *w;
-	bool started = true, wake = false;
+	bool started = true;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		free(body);
@@ -310,9 +326,9 @@ work_dispatch(struct sp_conn *c, enum sp_workkind kind,
 	pthread_mutex_unlock(&c->c_lock);
 
 	pthread_mutex_lock(&wk_lock);
-	if (wk_nidle > wk_tokens) {
-		wk_tokens++;
-		wake = true;
+	if ((idle = wk_idle) != NULL) {
+		wk_idle = idle->i_next;
+		wk_nidle--;
 	} else if (wk_nthreads < SP_MAXWORKER) {
 		if (rumpuser_thread_create(worker, NULL, "rump_spworker",
 		    false, NULL) == 0)
@@ -325,10 +341,10 @@ work_dispatch(struct sp_conn *c, enum sp_workkind kind,
 		wk_tail = &w->w_next;
 	}
 	pthread_mutex_unlock(&wk_lock);
-	/* signalled unlocked: the woken worker takes wk_lock at once
-	 * instead of waiting for us to let go of it */
-	if (wake)
-		pthread_cond_signal(&wk_cv);
+	/* woken unlocked: it takes wk_lock at once instead of waiting
+	 * for us to let go of it */
+	if (idle != NULL)
+		sem_post(&idle->i_sem);
 	if (started)
 		return 0;
 
