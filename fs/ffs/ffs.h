@@ -135,6 +135,7 @@ struct ffs_inode {
 	int64_t	fi_ib[FFS_NIADDR];
 	uint64_t fi_rdev;
 	char	fi_shortlink[120];	/* raw bytes of the pointer area */
+	struct ffs_dh *fi_dirhash;	/* ffs_dh_lock (ffs_dirhash.c) */
 };
 
 /* Bits of the file mode (spec 10.5). */
@@ -259,6 +260,34 @@ int	ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *fragp);
 int	ffs_read_bytes(struct ffs_inode *ip, uint64_t off, void *buf,
 	    size_t len);
 enum vtype ffs_mode_vtype(uint16_t mode);
+
+/* ffs_dirhash.c: the name index of a big directory (its first comment
+ * says how ffs_dir.c keeps it exact). */
+#define FFS_DH_MINSIZE	(5 * FFS_DIRBLKSIZ)	/* NetBSD's dirhashminblks */
+struct ffs_dhent {		/* an entry of a chunk, as the index sees it */
+	uint32_t de_hash;
+	uint32_t de_off;
+};
+struct ffs_dh;
+uint32_t ffs_dh_hash(const char *name, size_t len);
+struct ffs_dh *ffs_dh_alloc(uint64_t dirsize);
+void	ffs_dh_free(struct ffs_dh *dh);
+bool	ffs_dh_fill(struct ffs_dh *dh, uint64_t off,
+	    const struct ffs_dhent *ents, int n, size_t slack);
+void	ffs_dh_install(struct ffs_inode *dp, struct ffs_dh *dh);
+void	ffs_dh_drop(struct ffs_inode *dp);
+bool	ffs_dh_present(struct ffs_inode *dp);
+int	ffs_dh_find(struct ffs_inode *dp, uint32_t hash, uint64_t *offs,
+	    int max);
+bool	ffs_dh_room(struct ffs_inode *dp, size_t need, uint64_t *offp,
+	    uint64_t *endp);
+void	ffs_dh_update(struct ffs_inode *dp, uint64_t off,
+	    const struct ffs_dhent *old, int nold,
+	    const struct ffs_dhent *new, int nnew, size_t slack);
+void	ffs_dh_truncate(struct ffs_inode *dp, uint64_t size);
+void	ffs_dh_attach(void);
+void	ffs_dh_detach(void);
+size_t	ffs_dh_inuse(void);
 
 extern const struct vnodeops ffs_vnodeops;
 

@@ -19,6 +19,8 @@
 
 #define DT_DIR	4
 #define DT_WHT	14
+#define DIR_MAXENTS	(FFS_DIRBLKSIZ / 12)	/* smallest entry: 12 bytes */
+#define DIR_MAXCAND	8	/* same-hash names tried before a scan */
 
 /* One decoded directory entry. */
 struct ffs_dirent {
@@ -114,24 +116,29 @@ chunk_write(struct ffs_inode *dp, uint64_t off, const uint8_t *chunk,
 	return ffs_write_bytes(dp, off, chunk, FFS_DIRBLKSIZ, NULL, sync);
 }
 
-int
-ffs_dir_find(struct ffs_inode *dp, const char *name, size_t namelen,
-    uint32_t *inop, struct ffs_dirslot *slot)
+/* Slack of an entry: what follows its name, or all of a free one. */
+static size_t
+dirent_slack(const struct ffs_dirent *de)
 {
-	uint8_t *chunk;
+	if (de->d_ino == 0)
+		return de->d_reclen;
+	return de->d_reclen - FFS_DIRSIZ(de->d_namlen);
+}
+
+/* Linear search of the whole directory. */
+static int
+dir_scan(struct ffs_inode *dp, const char *name, size_t namelen,
+    uint32_t *inop, struct ffs_dirslot *slot, uint8_t *chunk)
+{
 	struct ffs_dirent de;
 	uint64_t off;
 	size_t pos;
 	int64_t prev;
-	int error = ENOENT;
+	int error;
 
-	if ((chunk = kmem_alloc(FFS_DIRBLKSIZ, KM_SLEEP)) == NULL)
-		return ENOMEM;
-	for (off = 0; off < dp->fi_size && error == ENOENT;
-	    off += FFS_DIRBLKSIZ) {
+	for (off = 0; off < dp->fi_size; off += FFS_DIRBLKSIZ) {
 		if ((error = dir_chunk(dp, off, chunk)) != 0)
-			break;
-		error = ENOENT;
+			return error;
 		prev = -1;
 		for (pos = 0; pos < FFS_DIRBLKSIZ; pos += de.d_reclen) {
 			(void)dirent_decode(dp->fi_fm, chunk, pos, &de);
@@ -143,23 +150,147 @@ ffs_dir_find(struct ffs_inode *dp, const char *name, size_t namelen,
 					slot->ds_prev = prev < 0 ? -1 :
 					    (int64_t)off + prev;
 				}
-				error = 0;
-				break;
+				return 0;
 			}
 			prev = (int64_t)pos;
 		}
 	}
-	kmem_free(chunk, FFS_DIRBLKSIZ);
-	return error;
+	return ENOENT;
 }
 
-/* Slack of an entry: what follows its name, or all of a free one. */
-static size_t
-dirent_slack(const struct ffs_dirent *de)
+/*
+ * Is the entry at byte `at` (a candidate of the index) the name?  0
+ * yes, ENOENT another name with the same hash, EAGAIN if the index
+ * is wrong (no entry starts there, or its name hashes otherwise).
+ */
+static int
+dir_check(struct ffs_inode *dp, uint64_t at, const char *name,
+    size_t namelen, uint32_t hash, uint32_t *inop, struct ffs_dirslot *slot,
+    uint8_t *chunk)
 {
-	if (de->d_ino == 0)
-		return de->d_reclen;
-	return de->d_reclen - FFS_DIRSIZ(de->d_namlen);
+	uint64_t off = at & ~(uint64_t)(FFS_DIRBLKSIZ - 1);
+	struct ffs_dirent de;
+	int64_t prev = -1;
+	size_t pos;
+	int error;
+
+	if (at >= dp->fi_size)
+		return EAGAIN;
+	if ((error = dir_chunk(dp, off, chunk)) != 0)
+		return error;
+	for (pos = 0; pos < FFS_DIRBLKSIZ && off + pos < at;
+	    pos += de.d_reclen) {
+		(void)dirent_decode(dp->fi_fm, chunk, pos, &de);
+		prev = (int64_t)pos;
+	}
+	if (off + pos != at)
+		return EAGAIN;
+	(void)dirent_decode(dp->fi_fm, chunk, pos, &de);
+	if (de.d_ino == 0 || ffs_dh_hash(de.d_name, de.d_namlen) != hash)
+		return EAGAIN;
+	if (de.d_ino == 1 || de.d_namlen != namelen ||
+	    memcmp(de.d_name, name, namelen) != 0)
+		return ENOENT;
+	*inop = de.d_ino;
+	if (slot != NULL) {
+		slot->ds_off = at;
+		slot->ds_prev = prev < 0 ? -1 : (int64_t)off + prev;
+	}
+	return 0;
+}
+
+/* The live entries of a checked chunk at off, for the index; returns
+ * how many, and the chunk's slack in *slackp. */
+static int
+chunk_index(const struct ffs_mount *fm, const uint8_t *chunk, uint64_t off,
+    struct ffs_dhent *ents, size_t *slackp)
+{
+	struct ffs_dirent de;
+	size_t pos, slack = 0;
+	int n = 0;
+
+	for (pos = 0; pos < FFS_DIRBLKSIZ; pos += de.d_reclen) {
+		(void)dirent_decode(fm, chunk, pos, &de);
+		slack += dirent_slack(&de);
+		if (de.d_ino == 0)
+			continue;
+		ents[n].de_hash = ffs_dh_hash(de.d_name, de.d_namlen);
+		ents[n].de_off = (uint32_t)(off + pos);
+		n++;
+	}
+	*slackp = slack;
+	return n;
+}
+
+/*
+ * Build dp's index if it is big enough and has none, reading it once.
+ * Any failure just leaves it without one (the scan still works).
+ */
+static void
+dir_hash_build(struct ffs_inode *dp, uint8_t *chunk)
+{
+	struct ffs_dhent ents[DIR_MAXENTS];
+	struct ffs_dh *dh;
+	size_t slack;
+	uint64_t off;
+	int n;
+
+	if (dp->fi_size < FFS_DH_MINSIZE || ffs_dh_present(dp) ||
+	    (dh = ffs_dh_alloc(dp->fi_size)) == NULL)
+		return;
+	for (off = 0; off < dp->fi_size; off += FFS_DIRBLKSIZ) {
+		if (dir_chunk(dp, off, chunk) != 0)
+			break;
+		n = chunk_index(dp->fi_fm, chunk, off, ents, &slack);
+		if (!ffs_dh_fill(dh, off, ents, n, slack))
+			break;
+	}
+	if (off < dp->fi_size) {
+		ffs_dh_free(dh);
+		return;
+	}
+	ffs_dh_install(dp, dh);
+}
+
+/* Look name up through dp's index: -1 if it cannot say. */
+static int
+dir_hash_find(struct ffs_inode *dp, const char *name, size_t namelen,
+    uint32_t *inop, struct ffs_dirslot *slot, uint8_t *chunk)
+{
+	uint32_t hash = ffs_dh_hash(name, namelen);
+	uint64_t offs[DIR_MAXCAND];
+	int n, error;
+
+	dir_hash_build(dp, chunk);
+	if ((n = ffs_dh_find(dp, hash, offs, DIR_MAXCAND)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		error = dir_check(dp, offs[i], name, namelen, hash, inop, slot,
+		    chunk);
+		if (error == EAGAIN) {
+			ffs_dh_drop(dp);
+			return -1;
+		}
+		if (error != ENOENT)
+			return error;
+	}
+	return ENOENT;
+}
+
+int
+ffs_dir_find(struct ffs_inode *dp, const char *name, size_t namelen,
+    uint32_t *inop, struct ffs_dirslot *slot)
+{
+	uint8_t *chunk;
+	int error;
+
+	if ((chunk = kmem_alloc(FFS_DIRBLKSIZ, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	error = dir_hash_find(dp, name, namelen, inop, slot, chunk);
+	if (error < 0)
+		error = dir_scan(dp, name, namelen, inop, slot, chunk);
+	kmem_free(chunk, FFS_DIRBLKSIZ);
+	return error;
 }
 
 /*
@@ -245,9 +376,94 @@ chunk_live(const struct ffs_mount *fm, const uint8_t *chunk)
 }
 
 /*
- * Enter name in dp.  The whole directory is read, as NetBSD's lookup
- * does: chunks at its end that hold nothing any more are cut off
- * after the entry is placed (12.7), so a directory shrinks again.
+ * Put name in the chunk at off (read, checked, written back, the
+ * index told): 0, ENOSPC if it has no room, or an error.
+ */
+static int
+dir_put(struct ffs_inode *dp, uint64_t off, const char *name,
+    size_t namelen, uint32_t ino, int dtype, uint8_t *chunk)
+{
+	struct ffs_dhent old[DIR_MAXENTS], new[DIR_MAXENTS];
+	struct ffs_mount *fm = dp->fi_fm;
+	int nold, nnew, error;
+	size_t slack;
+
+	if ((error = dir_chunk(dp, off, chunk)) != 0)
+		return error;
+	nold = chunk_index(fm, chunk, off, old, &slack);
+	if (!chunk_insert(fm, chunk, ino, dtype, name, namelen))
+		return ENOSPC;
+	nnew = chunk_index(fm, chunk, off, new, &slack);
+	if ((error = chunk_write(dp, off, chunk, false)) != 0) {
+		ffs_dh_drop(dp);
+		return error;
+	}
+	ffs_dh_update(dp, off, old, nold, new, nnew, slack);
+	return 0;
+}
+
+/* A new chunk at the end holding just this entry (written now). */
+static int
+dir_append(struct ffs_inode *dp, const char *name, size_t namelen,
+    uint32_t ino, int dtype, uint8_t *chunk)
+{
+	struct ffs_dhent ent;
+	uint64_t off = dp->fi_size;
+	size_t slack;
+	int error;
+
+	if (off + FFS_DIRBLKSIZ > INT32_MAX)
+		return EFBIG;
+	memset(chunk, 0, FFS_DIRBLKSIZ);
+	dirent_encode(dp->fi_fm, chunk, 0, ino, FFS_DIRBLKSIZ, dtype, name,
+	    namelen);
+	if ((error = chunk_write(dp, off, chunk, true)) != 0) {
+		ffs_dh_drop(dp);
+		return error;
+	}
+	(void)chunk_index(dp->fi_fm, chunk, off, &ent, &slack);
+	ffs_dh_update(dp, off, NULL, 0, &ent, 1, slack);
+	return 0;
+}
+
+/*
+ * With dp's index: the first chunk with room, found without reading
+ * the directory; -1 without an index.  Empty chunks at the end are
+ * cut off as the scan below does.
+ */
+static int
+dir_hash_enter(struct ffs_inode *dp, const char *name, size_t namelen,
+    uint32_t ino, int dtype, kauth_cred_t cred, uint8_t *chunk)
+{
+	uint64_t off, endoff;
+	int error;
+
+	if (!ffs_dh_room(dp, FFS_DIRSIZ(namelen), &off, &endoff))
+		return -1;
+	if (off >= dp->fi_size)
+		return dir_append(dp, name, namelen, ino, dtype, chunk);
+	error = dir_put(dp, off, name, namelen, ino, dtype, chunk);
+	if (error == ENOSPC) {		/* the index was wrong */
+		ffs_dh_drop(dp);
+		return -1;
+	}
+	if (error != 0)
+		return error;
+	endoff = MAX(endoff, off + FFS_DIRBLKSIZ);
+	if (endoff < dp->fi_size) {
+		if ((error = ffs_truncate(dp, endoff, cred)) != 0)
+			ffs_dh_drop(dp);
+		else
+			ffs_dh_truncate(dp, endoff);
+	}
+	return error;
+}
+
+/*
+ * Enter name in dp.  Without an index the whole directory is read, as
+ * NetBSD's lookup does: chunks at its end that hold nothing any more
+ * are cut off after the entry is placed (12.7), so a directory
+ * shrinks again.
  */
 int
 ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
@@ -263,6 +479,11 @@ ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
 		return namelen == 0 ? ENOENT : ENAMETOOLONG;
 	if ((chunk = kmem_alloc(FFS_DIRBLKSIZ, KM_SLEEP)) == NULL)
 		return ENOMEM;
+	if ((error = dir_hash_enter(dp, name, namelen, ino, dtype, cred,
+	    chunk)) >= 0)
+		goto out;
+	error = 0;
+	ffs_dh_drop(dp);	/* one that does not match the size */
 	for (off = 0; off < dp->fi_size; off += FFS_DIRBLKSIZ) {
 		if ((error = dir_chunk(dp, off, chunk)) != 0)
 			goto out;
@@ -280,14 +501,7 @@ ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
 			error = ffs_truncate(dp, endoff, cred);
 		goto out;
 	}
-	/* no room: a new chunk holding just this entry */
-	if (dp->fi_size + FFS_DIRBLKSIZ > INT32_MAX) {
-		error = EFBIG;
-		goto out;
-	}
-	memset(chunk, 0, FFS_DIRBLKSIZ);
-	dirent_encode(fm, chunk, 0, ino, FFS_DIRBLKSIZ, dtype, name, namelen);
-	error = chunk_write(dp, dp->fi_size, chunk, true);
+	error = dir_append(dp, name, namelen, ino, dtype, chunk);
 out:
 	kmem_free(chunk, FFS_DIRBLKSIZ);
 	return error;
@@ -320,16 +534,18 @@ slot_chunk(struct ffs_inode *dp, const struct ffs_dirslot *slot,
 int
 ffs_dir_remove(struct ffs_inode *dp, const struct ffs_dirslot *slot)
 {
+	struct ffs_dhent old[DIR_MAXENTS], new[DIR_MAXENTS];
 	struct ffs_mount *fm = dp->fi_fm;
 	uint8_t *chunk;
 	uint64_t off;
-	size_t pos;
-	int error;
+	size_t pos, slack;
+	int error, nold, nnew;
 
 	if ((chunk = kmem_alloc(FFS_DIRBLKSIZ, KM_SLEEP)) == NULL)
 		return ENOMEM;
 	if ((error = slot_chunk(dp, slot, chunk, &off)) != 0)
 		goto out;
+	nold = chunk_index(fm, chunk, off, old, &slack);
 	pos = (size_t)(slot->ds_off - off);
 	if (slot->ds_prev < 0) {
 		ffs_put32(fm, chunk + pos, 0);
@@ -344,7 +560,11 @@ ffs_dir_remove(struct ffs_inode *dp, const struct ffs_dirslot *slot)
 		}
 		ffs_put16(fm, chunk + prev + 4, merged);
 	}
-	error = chunk_write(dp, off, chunk, false);
+	nnew = chunk_index(fm, chunk, off, new, &slack);
+	if ((error = chunk_write(dp, off, chunk, false)) != 0)
+		ffs_dh_drop(dp);
+	else
+		ffs_dh_update(dp, off, old, nold, new, nnew, slack);
 out:
 	kmem_free(chunk, FFS_DIRBLKSIZ);
 	return error;

@@ -256,6 +256,7 @@ ffs_inode_load(struct ffs_mount *fm, uint32_t ino, struct ffs_inode **ipp)
 void
 ffs_inode_free(struct ffs_inode *ip)
 {
+	ffs_dh_drop(ip);
 	kmem_free(ip, sizeof(*ip));
 }
 

@@ -817,6 +817,7 @@ static int
 ffs_modinit(void)
 {
 	mutex_init(&ffs_mounts_lock);
+	ffs_dh_attach();
 	return vfs_register(&ffs_vfsops);
 }
 
@@ -833,8 +834,10 @@ ffs_vfs_detach(void)
 {
 	int error;
 
-	if ((error = vfs_unregister(&ffs_vfsops)) == 0)
+	if ((error = vfs_unregister(&ffs_vfsops)) == 0) {
+		ffs_dh_detach();
 		mutex_destroy(&ffs_mounts_lock);
+	}
 	return error;
 }
 #else
