@@ -1,13 +1,16 @@
 /*
- * fsck.c: rump.fsck_ffs -- options, setup, the passes in order, and
+ * fsck.c: rump.fsck_ffs -- options, setup, the passes in order,
+ * questions and writes, the superblock at the end (clean marking) and
  * the closing summary (see fsck.h for the layers).  Exit status as
- * NetBSD's fsck_ffs: 0 clean, 1 usage, 2 inconsistencies remain
- * (every question is answered no), 8 the check could not be made.
+ * NetBSD's fsck_ffs: 0 clean or repaired, 1 usage, 2 inconsistencies
+ * remain, 8 the check could not be made (or, preening, a problem
+ * preen may not repair).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tools/ffs/fsck.h"
@@ -18,8 +21,18 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: rump.fsck_ffs [-fFnp] special\n");
+	fprintf(stderr, "usage: rump.fsck_ffs [-fFnpy] special\n");
 	exit(1);
+}
+
+/* NetBSD's pfatal while preening: the run stops, exit 8. */
+static void __attribute__((noreturn))
+stop_preen(struct fsck *f)
+{
+	printf("%s: UNEXPECTED INCONSISTENCY; RUN rump.fsck_ffs MANUALLY.\n",
+	    f->name);
+	fflush(stdout);
+	exit(EXIT_FAILED);
 }
 
 void
@@ -27,13 +40,42 @@ fsck_problem(struct fsck *f, const char *question, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (f->preen)
+		printf("%s: ", f->name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+	if (f->preen)
+		stop_preen(f);
 	if (question != NULL)
 		printf("%s\n\n", question);
 	f->problems++;
+}
+
+bool
+fsck_ask(struct fsck *f, const char *preen, const char *question,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->preen)
+		printf("%s: ", f->name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (f->preen) {
+		if (preen == NULL) {
+			printf("\n");
+			stop_preen(f);
+		}
+		printf(" (%s)\n", preen);
+		return true;
+	}
+	printf("\n%s? %s\n\n", question, f->yes ? "yes" : "no");
+	if (!f->yes)
+		f->problems++;
+	return f->yes;
 }
 
 void
@@ -60,6 +102,132 @@ fsck_read(struct fsck *f, void *buf, size_t len, int64_t frag)
 	fsck_problem(f, "CONTINUE? no", "CANNOT READ: BLK %lld (%s)",
 	    (long long)frag, f->dev.err);
 	return -1;
+}
+
+int
+fsck_write(struct fsck *f, const void *buf, size_t len, int64_t frag)
+{
+	if (dev_write(&f->dev, buf, len, (uint64_t)frag *
+	    (uint64_t)f->fs.fs_fsize) == 0) {
+		f->modified = true;
+		return 0;
+	}
+	fsck_problem(f, NULL, "CANNOT WRITE: BLK %lld (%s)", (long long)frag,
+	    f->dev.err);
+	return -1;
+}
+
+/* Read inode ino raw, let fn change it, write it back. */
+static int
+patch_inode(struct fsck *f, uint64_t ino, void (*fn)(struct fsck *,
+    uint8_t *, int16_t), int16_t arg)
+{
+	uint8_t raw[256];
+	size_t len = (size_t)fs_dinode_size(&f->fs);
+	uint64_t off = ino_offset(&f->fs, ino);
+
+	if (dev_read(&f->dev, raw, len, off) != 0) {
+		fsck_problem(f, NULL, "CANNOT READ: I=%llu (%s)",
+		    (unsigned long long)ino, f->dev.err);
+		return -1;
+	}
+	fn(f, raw, arg);
+	if (dev_write(&f->dev, raw, len, off) != 0) {
+		fsck_problem(f, NULL, "CANNOT WRITE: I=%llu (%s)",
+		    (unsigned long long)ino, f->dev.err);
+		return -1;
+	}
+	f->modified = true;
+	return 0;
+}
+
+/* di_nlink is the 16 bits at byte 2 in both inode formats. */
+static void
+put_nlink(struct fsck *f, uint8_t *raw, int16_t n)
+{
+	uint16_t v = (uint16_t)n;
+
+	if (f->swapped)
+		v = __builtin_bswap16(v);
+	memcpy(raw + 2, &v, 2);
+}
+
+static void
+put_zero(struct fsck *f, uint8_t *raw, int16_t unused)
+{
+	(void)unused;
+	memset(raw, 0, (size_t)fs_dinode_size(&f->fs));
+}
+
+int
+fsck_set_nlink(struct fsck *f, uint64_t ino, int16_t nlink)
+{
+	return patch_inode(f, ino, put_nlink, nlink);
+}
+
+int
+fsck_clear_inode(struct fsck *f, uint64_t ino)
+{
+	return patch_inode(f, ino, put_zero, 0);
+}
+
+/*
+ * Start from the disk's own bytes, so fields this program does not
+ * model survive, and set what fsck maintains: totals, clean flag,
+ * pending counters, time.  An old-layout UFS1 superblock keeps its
+ * totals and time only in the 32-bit fields; a new-layout one in
+ * both (NetBSD keeps them equal).
+ */
+int
+fsck_sb_image(struct fsck *f, uint8_t *buf)
+{
+	const struct fs *fs = &f->fs;
+	struct fs t;
+	bool old = fs->fs_magic == FS_UFS1_MAGIC;
+
+	if (dev_read(&f->dev, buf, (size_t)fs->fs_sbsize,
+	    (uint64_t)f->sbloc) != 0)
+		return -1;
+	memcpy(&t, buf, sizeof(t));
+	if (f->swapped)
+		swap_sb(&t);
+	t.fs_clean = fs->fs_clean;
+	t.fs_fmod = 0;
+	t.fs_ronly = 0;
+	if (old) {
+		t.fs_old_cstotal.cs_ndir = (int32_t)fs->fs_cstotal.cs_ndir;
+		t.fs_old_cstotal.cs_nbfree = (int32_t)fs->fs_cstotal.cs_nbfree;
+		t.fs_old_cstotal.cs_nifree = (int32_t)fs->fs_cstotal.cs_nifree;
+		t.fs_old_cstotal.cs_nffree = (int32_t)fs->fs_cstotal.cs_nffree;
+		t.fs_old_time = (int32_t)fs->fs_time;
+	}
+	if (!old || (t.fs_old_flags & FS_FLAGS_UPDATED)) {
+		t.fs_cstotal = fs->fs_cstotal;
+		t.fs_time = fs->fs_time;
+		t.fs_pendingblocks = fs->fs_pendingblocks;
+		t.fs_pendinginodes = fs->fs_pendinginodes;
+	}
+	if (f->swapped)
+		swap_sb(&t);
+	memcpy(buf, &t, sizeof(t));
+	return 0;
+}
+
+static void
+flush_sb(struct fsck *f)
+{
+	static uint8_t buf[SBLOCKSIZE];
+
+	if (!f->sbdirty)
+		return;
+	if (fsck_sb_image(f, buf) != 0 || dev_write(&f->dev, buf,
+	    (size_t)f->fs.fs_sbsize, (uint64_t)f->sbloc) != 0) {
+		fsck_problem(f, NULL, "CANNOT WRITE THE SUPERBLOCK (%s)",
+		    f->dev.err);
+		return;
+	}
+	f->modified = true;
+	f->sbdirty = false;
 }
 
 int
@@ -142,6 +310,7 @@ setup(struct fsck *f)
 
 	if ((e = sb_find(&f->dev, &f->fs, &f->swapped, &where)) != NULL)
 		fsck_fatal(f, "BAD SUPER BLOCK: %s", e);
+	f->sbloc = where;
 	if (f->fs.fs_sblockloc != where)
 		fsck_problem(f, "FIX? no", "SUPERBLOCK AT %lld CLAIMS TO BE AT "
 		    "%lld (THE KERNEL WILL NOT MOUNT IT)", (long long)where,
@@ -186,66 +355,120 @@ summary(struct fsck *f)
 static void
 run_passes(struct fsck *f)
 {
-	printf("** Phase 1 - Check Blocks and Sizes\n");
+	if (!f->preen)
+		printf("** Phase 1 - Check Blocks and Sizes\n");
 	pass1(f);
 	if (f->ndups > 0) {
 		printf("** Phase 1b - Rescan For More DUPS\n");
 		pass1b(f);
 	}
-	printf("** Phase 2 - Check Pathnames\n");
+	if (!f->preen)
+		printf("** Phase 2 - Check Pathnames\n");
 	pass2(f);
-	printf("** Phase 3 - Check Connectivity\n");
+	if (!f->preen)
+		printf("** Phase 3 - Check Connectivity\n");
 	pass3(f);
-	printf("** Phase 4 - Check Reference Counts\n");
+	if (!f->preen)
+		printf("** Phase 4 - Check Reference Counts\n");
 	pass4(f);
-	printf("** Phase 5 - Check Cyl groups\n");
+	if (!f->preen)
+		printf("** Phase 5 - Check Cyl groups\n");
 	pass5(f);
+}
+
+/*
+ * NetBSD's ckfini: a file system with nothing unresolved is marked
+ * clean (pending counters zeroed); the superblock goes out last, with
+ * the time of this run if anything was written.
+ */
+static void
+finish(struct fsck *f)
+{
+	bool mark = false;
+
+	if (!f->rw)
+		return;
+	if (f->modified || f->sbdirty)
+		f->fs.fs_time = (int64_t)time(NULL);
+	if (f->problems == 0 && !(f->fs.fs_clean & FS_ISCLEAN)) {
+		if (f->preen)
+			printf("%s: MARKING FILE SYSTEM CLEAN\n", f->name);
+		else
+			printf("\nMARK FILE SYSTEM CLEAN? yes\n\n");
+		f->fs.fs_clean = FS_ISCLEAN;
+		f->fs.fs_pendingblocks = 0;
+		f->fs.fs_pendinginodes = 0;
+		f->sbdirty = true;
+		mark = !f->preen;
+	}
+	flush_sb(f);
+	if (mark && !f->sbdirty)
+		printf("\n***** FILE SYSTEM MARKED CLEAN *****\n");
+}
+
+static void
+parse_options(int argc, char **argv, struct fsck *f, bool *force,
+    bool *host)
+{
+	int ch;
+
+	while ((ch = getopt(argc, argv, "fFnpy")) != -1) {
+		switch (ch) {
+		case 'f': *force = true; break;
+		case 'F': *host = true; break;
+		case 'n': f->yes = false; break;
+		case 'p': f->preen = true; break;
+		case 'y': f->yes = true; break;
+		default: usage();
+		}
+	}
+	if (argc - optind != 1)
+		usage();
+	if (f->preen)
+		f->yes = false;
+	f->rw = f->yes || f->preen;
+	f->name = argv[optind];
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct fsck f;
-	bool force = false, host = false, preen = false;
-	int ch;
+	bool force = false, host = false;
+	int rc = 0;
 
-	while ((ch = getopt(argc, argv, "fFnpy")) != -1) {
-		switch (ch) {
-		case 'f': force = true; break;
-		case 'F': host = true; break;
-		case 'n': break;	/* always: repairs are not made */
-		case 'p': preen = true; break;
-		case 'y':
-			fprintf(stderr, "rump.fsck_ffs: -y: repairs are not "
-			    "supported; use -n\n");
-			return 1;
-		default: usage();
-		}
-	}
-	if (argc - optind != 1)
-		usage();
-	f.name = argv[optind];
-	if (dev_open(&f.dev, f.name, true, host, 0) != 0) {
+	parse_options(argc, argv, &f, &force, &host);
+	if (dev_open(&f.dev, f.name, !f.rw, host, 0) != 0) {
 		fprintf(stderr, "rump.fsck_ffs: %s\n", f.dev.err);
 		return EXIT_FAILED;
 	}
-	printf("** %s (NO WRITE)\n", f.name);
+	if (!f.preen)
+		printf("** %s%s\n", f.name, f.rw ? "" : " (NO WRITE)");
 	setup(&f);
-	if (preen && !force && (f.fs.fs_clean & FS_ISCLEAN)) {
+	if (f.preen && !force && (f.fs.fs_clean & FS_ISCLEAN)) {
 		printf("%s: file system is clean; not checking\n", f.name);
 		return 0;
 	}
-	if (f.fs.fs_clean & FS_ISCLEAN)
+	if (!f.preen && (f.fs.fs_clean & FS_ISCLEAN))
 		printf("** File system is already clean\n");
 	f.fs.fs_fsmnt[sizeof(f.fs.fs_fsmnt) - 1] = '\0';
-	printf("** Last Mounted on %s\n", f.fs.fs_fsmnt);
+	if (!f.preen)
+		printf("** Last Mounted on %s\n", f.fs.fs_fsmnt);
 	check_superblock(&f);
 	run_passes(&f);
+	if (f.preen)
+		printf("%s: ", f.name);
 	summary(&f);
-	dev_close(&f.dev);
+	finish(&f);
+	if (dev_close(&f.dev) != 0) {
+		fprintf(stderr, "rump.fsck_ffs: %s\n", f.dev.err);
+		rc = EXIT_FAILED;
+	}
 	if (f.problems > 0) {
 		printf("\n***** UNRESOLVED INCONSISTENCIES REMAIN *****\n");
 		return EXIT_UNRESOLVED;
 	}
-	return 0;
+	if (f.modified && !f.preen)
+		printf("\n***** FILE SYSTEM WAS MODIFIED *****\n");
+	return rc;
 }

@@ -1,6 +1,6 @@
 /*
- * fsck.h: rump.fsck_ffs, a read-only checker following NetBSD's
- * fsck_ffs passes (spec section 15).
+ * fsck.h: rump.fsck_ffs, a checker following NetBSD's fsck_ffs
+ * passes (spec section 15), which with -y or -p also repairs.
  *
  *   fsck.c        options, setup (superblock, first alternate), output
  *   fsck_pass1.c  inodes: types, sizes, block ranges, duplicates,
@@ -11,9 +11,15 @@
  *                 array, totals, alternate superblocks
  *
  * State per inode lives in arrays indexed by inode number, sized by
- * the geometry, which setup bounds by the size of the disk.  Every
- * problem goes through fsck_problem, which prints it and counts it;
- * nothing is written to the disk.  Single-threaded: no locks.
+ * the geometry, which setup bounds by the size of the disk.  A
+ * problem this checker cannot repair goes through fsck_problem, which
+ * prints it and counts it as unresolved (in preen mode it ends the
+ * run, as NetBSD's pfatal does).  A repairable one goes through
+ * fsck_ask, which answers the question from the options (-n no, -y
+ * yes, -p yes if NetBSD's preen would) and says whether to repair.
+ * Repairs are written at once with fsck_write/fsck_write_inode; the
+ * superblock and the summary array are written once, at the end
+ * (fsck_flush_sb), when sbdirty is set.  Single-threaded: no locks.
  */
 #ifndef TOOLS_FFS_FSCK_H
 #define TOOLS_FFS_FSCK_H
@@ -42,15 +48,37 @@ struct fsck {
 	int64_t	*dups;		/* frags claimed twice */
 	size_t	ndups, capdups;
 	int64_t	nfiles, nused;
-	int	problems;
+	int	problems;	/* unresolved */
+	bool	yes;		/* -y: repair everything we can */
+	bool	preen;		/* -p: repair what a crash leaves */
+	bool	rw;		/* the device is open for writing */
+	bool	modified;	/* something was written */
+	bool	sbdirty;	/* the superblock must be written */
+	int64_t	sbloc;		/* byte offset of the primary superblock */
+	int	asked[4];	/* pass 5's questions: ASK_* (once a run) */
 };
+
+enum { ASK_NOT, ASK_YES, ASK_NO };
 
 void	fsck_problem(struct fsck *f, const char *question, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
+/* A repairable problem: prints it and the question; true: repair.
+ * preen: the word NetBSD's preen prints ("SALVAGED"), NULL if preen
+ * must stop here. */
+bool	fsck_ask(struct fsck *f, const char *preen, const char *question,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	fsck_fatal(struct fsck *f, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 /* Read raw bytes; a failure is reported (CANNOT READ) and -1. */
 int	fsck_read(struct fsck *f, void *buf, size_t len, int64_t frag);
+/* Write raw bytes (disk order); a failure is an unresolved problem. */
+int	fsck_write(struct fsck *f, const void *buf, size_t len, int64_t frag);
+/* Set the nlink of inode ino; clear inode ino (all zero). */
+int	fsck_set_nlink(struct fsck *f, uint64_t ino, int16_t nlink);
+int	fsck_clear_inode(struct fsck *f, uint64_t ino);
+/* The primary superblock as it should be on disk now (sbsize bytes,
+ * disk order), from the disk's copy with the fields fsck keeps. */
+int	fsck_sb_image(struct fsck *f, uint8_t *buf);
 /* Inode ino in host form; -1 if unreadable. */
 int	fsck_inode(struct fsck *f, uint64_t ino, struct dino *di);
 

@@ -4,6 +4,12 @@
  * the 168-byte header, the maps from the inode map to the end of the
  * cluster map, the summary array entry; then the totals and the
  * superblock copy in every group.
+ *
+ * Repairs as NetBSD's pass 5: each kind of difference is asked about
+ * once a run (f->asked) and the answer holds for every group; a
+ * repaired group is written back whole, the summary array after the
+ * last group, the totals with the superblock at the end (sbdirty),
+ * and a wrong superblock copy is overwritten with the primary.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,18 +116,46 @@ copy_volatile(const struct fs *fs, const struct cg *o, struct cg *n)
 		    o->cg_initediblk;
 }
 
+enum { Q_COUNTS, Q_MAPS, Q_HEADER, Q_COPIES };
+
+/* One of pass 5's questions, asked the first time it comes up. */
+static bool
+ask5(struct fsck *f, int q, const char *msg, long long cg)
+{
+	if (f->asked[q] == ASK_NOT)
+		f->asked[q] = fsck_ask(f, "SALVAGED", "SALVAGE", "%s (first: "
+		    "cg %lld)", msg, cg) ? ASK_YES : ASK_NO;
+	return f->asked[q] == ASK_YES;
+}
+
+/* The group's block, back in disk order, to its place. */
 static void
+write_cg(struct fsck *f, int64_t c, uint8_t *disk)
+{
+	if (f->swapped)
+		swap_cg(&f->fs, disk, false);
+	(void)fsck_write(f, disk, (size_t)f->fs.fs_cgsize, cgtod(&f->fs, c));
+}
+
+/* Compare group c with the rebuilt one and repair what was agreed;
+ * true if the summary array entry changed. */
+static bool
 check_cg(struct fsck *f, int64_t c, uint8_t *disk, uint8_t *mine,
-    const struct csum *sum, struct totals *t)
+    struct csum *sum, struct totals *t)
 {
 	const struct fs *fs = &f->fs;
 	struct cg o, n;
+	size_t maplen;
+	bool dirty = false, sumdirty = false;
 
 	memset(mine, 0, (size_t)fs->fs_bsize);
 	memset(&n, 0, sizeof(n));
 	cg_layout(fs, c, &n);
 	memcpy(&o, disk, sizeof(o));
-	if (o.cg_magic != CG_MAGIC || o.cg_cgx != c)
+	/* The rebuilt header below repairs it when -y agrees. */
+	if ((o.cg_magic != CG_MAGIC || o.cg_cgx != c) && f->yes)
+		printf("CG %lld: BAD MAGIC NUMBER\n", (long long)c);
+	else if (o.cg_magic != CG_MAGIC || o.cg_cgx != c)
 		fsck_problem(f, NULL, "CG %lld: BAD MAGIC NUMBER",
 		    (long long)c);
 	copy_volatile(fs, &o, &n);
@@ -131,16 +165,26 @@ check_cg(struct fsck *f, int64_t c, uint8_t *disk, uint8_t *mine,
 	t->nbfree += n.cg_cs.cs_nbfree;
 	t->nifree += n.cg_cs.cs_nifree;
 	t->nffree += n.cg_cs.cs_nffree;
-	if (sum != NULL && memcmp(&n.cg_cs, &sum[c], sizeof(n.cg_cs)) != 0)
-		fsck_problem(f, "FIX? no", "FREE BLK COUNT(S) WRONG IN SUPERBLK "
-		    "(cg %lld summary)", (long long)c);
-	if (memcmp(&o, &n, sizeof(n)) != 0)
-		fsck_problem(f, "FIX? no", "SUMMARY INFORMATION BAD (cg %lld "
-		    "header)", (long long)c);
-	if (memcmp(disk + n.cg_iusedoff, mine + n.cg_iusedoff,
-	    (size_t)(n.cg_nextfreeoff - n.cg_iusedoff)) != 0)
-		fsck_problem(f, "FIX? no", "BLK(S) MISSING IN BIT MAPS (cg %lld)",
-		    (long long)c);
+	if (sum != NULL && memcmp(&n.cg_cs, &sum[c], sizeof(n.cg_cs)) != 0 &&
+	    ask5(f, Q_COUNTS, "FREE BLK COUNT(S) WRONG IN SUPERBLK",
+	    (long long)c)) {
+		sum[c] = n.cg_cs;
+		sumdirty = true;
+	}
+	if (memcmp(&o, &n, sizeof(n)) != 0 && ask5(f, Q_HEADER,
+	    "SUMMARY INFORMATION BAD", (long long)c)) {
+		memcpy(disk, &n, sizeof(n));
+		dirty = true;
+	}
+	maplen = (size_t)(n.cg_nextfreeoff - n.cg_iusedoff);
+	if (memcmp(disk + n.cg_iusedoff, mine + n.cg_iusedoff, maplen) != 0 &&
+	    ask5(f, Q_MAPS, "BLK(S) MISSING IN BIT MAPS", (long long)c)) {
+		memcpy(disk + n.cg_iusedoff, mine + n.cg_iusedoff, maplen);
+		dirty = true;
+	}
+	if (dirty)
+		write_cg(f, c, disk);
+	return sumdirty;
 }
 
 /* The geometry a superblock copy must share with the primary. */
@@ -170,19 +214,37 @@ fsck_read_copy(struct fsck *f, int64_t c, struct fs *copy)
 	return true;
 }
 
+/* NetBSD writes the primary's bytes over each copy that differs. */
 static void
 check_copies(struct fsck *f)
 {
+	static uint8_t prim[SBLOCKSIZE];
+
 	for (int64_t c = 0; c < f->fs.fs_ncg; c++) {
 		struct fs copy;
 
-		if (fsck_read_copy(f, c, &copy) && !same_geometry(&f->fs,
-		    &copy)) {
-			fsck_problem(f, "FIX? no", "ALTERNATE SUPERBLK(S) ARE "
-			    "INCORRECT (first: cg %lld)", (long long)c);
+		if (!fsck_read_copy(f, c, &copy) || same_geometry(&f->fs,
+		    &copy))
+			continue;
+		if (!ask5(f, Q_COPIES, "ALTERNATE SUPERBLK(S) ARE INCORRECT",
+		    (long long)c))
+			return;
+		if (fsck_sb_image(f, prim) != 0) {
+			fsck_problem(f, NULL, "CANNOT READ THE SUPERBLOCK (%s)",
+			    f->dev.err);
 			return;
 		}
+		(void)fsck_write(f, prim, (size_t)f->fs.fs_sbsize,
+		    cgsblock(&f->fs, c));
 	}
+}
+
+static void
+write_summary(struct fsck *f, struct csum *sum)
+{
+	if (f->swapped)
+		swap_csums(sum, (size_t)f->fs.fs_ncg);
+	(void)fsck_write(f, sum, (size_t)f->fs.fs_cssize, f->fs.fs_csaddr);
 }
 
 static struct csum *
@@ -200,6 +262,36 @@ read_summary(struct fsck *f)
 	return cs;
 }
 
+static void
+check_totals(struct fsck *f, const struct totals *t)
+{
+	struct fs *fs = &f->fs;
+
+	if (t->ndir == fs->fs_cstotal.cs_ndir &&
+	    t->nbfree == fs->fs_cstotal.cs_nbfree &&
+	    t->nifree == fs->fs_cstotal.cs_nifree &&
+	    t->nffree == fs->fs_cstotal.cs_nffree)
+		return;
+	if (!f->preen)
+		printf("(totals: dirs %lld, blocks %lld, inodes %lld, frags %lld on "
+	    "disk; %lld, %lld, %lld, %lld found)\n",
+	    (long long)fs->fs_cstotal.cs_ndir,
+	    (long long)fs->fs_cstotal.cs_nbfree,
+	    (long long)fs->fs_cstotal.cs_nifree,
+	    (long long)fs->fs_cstotal.cs_nffree, (long long)t->ndir,
+	    (long long)t->nbfree, (long long)t->nifree, (long long)t->nffree);
+	if (f->asked[Q_COUNTS] == ASK_NOT)
+		f->asked[Q_COUNTS] = fsck_ask(f, "SALVAGED", "SALVAGE",
+		    "FREE BLK COUNT(S) WRONG IN SUPERBLK") ? ASK_YES : ASK_NO;
+	if (f->asked[Q_COUNTS] != ASK_YES)
+		return;
+	fs->fs_cstotal.cs_ndir = t->ndir;
+	fs->fs_cstotal.cs_nbfree = t->nbfree;
+	fs->fs_cstotal.cs_nifree = t->nifree;
+	fs->fs_cstotal.cs_nffree = t->nffree;
+	f->sbdirty = true;
+}
+
 void
 pass5(struct fsck *f)
 {
@@ -208,6 +300,7 @@ pass5(struct fsck *f)
 	uint8_t *mine = calloc(1, (size_t)fs->fs_bsize);
 	struct csum *sum = read_summary(f);
 	struct totals t = { 0, 0, 0, 0 };
+	bool sumdirty = false;
 
 	if (disk == NULL || mine == NULL)
 		fsck_fatal(f, "out of memory");
@@ -217,21 +310,11 @@ pass5(struct fsck *f)
 			continue;
 		if (f->swapped)
 			swap_cg(fs, disk, true);
-		check_cg(f, c, disk, mine, sum, &t);
+		sumdirty |= check_cg(f, c, disk, mine, sum, &t);
 	}
-	if (t.ndir != fs->fs_cstotal.cs_ndir ||
-	    t.nbfree != fs->fs_cstotal.cs_nbfree ||
-	    t.nifree != fs->fs_cstotal.cs_nifree ||
-	    t.nffree != fs->fs_cstotal.cs_nffree)
-		fsck_problem(f, "FIX? no", "FREE BLK COUNT(S) WRONG IN SUPERBLK "
-		    "(totals: dirs %lld, blocks %lld, inodes %lld, frags %lld "
-		    "on disk; %lld, %lld, %lld, %lld found)",
-		    (long long)fs->fs_cstotal.cs_ndir,
-		    (long long)fs->fs_cstotal.cs_nbfree,
-		    (long long)fs->fs_cstotal.cs_nifree,
-		    (long long)fs->fs_cstotal.cs_nffree, (long long)t.ndir,
-		    (long long)t.nbfree, (long long)t.nifree,
-		    (long long)t.nffree);
+	if (sumdirty)
+		write_summary(f, sum);
+	check_totals(f, &t);
 	check_copies(f);
 	free(disk);
 	free(mine);
