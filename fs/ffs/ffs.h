@@ -17,6 +17,8 @@
  *                 encoding them back, the block map (reading)
  *   ffs_dir.c     directories: finding, entering (with compaction),
  *                 removing and rewriting entries in 512-byte chunks
+ *   ffs_dirhash.c the in-memory name index of big directories, so
+ *                 lookup and create need not read them whole
  *   ffs_vnops.c   the vnode operations
  * Below: the buffer cache (bread/getblk/bdwrite/bwrite on the block
  * device) and the VFS (vcache_get, vfs_dirent_put).  On-disk format
