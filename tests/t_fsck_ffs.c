@@ -9,7 +9,11 @@
  * twice, a directory entry, the summary counts, a block count, a
  * d_type, a dropped name, a cg magic, the superblock) must be
  * reported by name with NetBSD's exit status 2 (8 when there is
- * nothing to check).
+ * nothing to check).  Where -y repairs the damage: exit 0, "FILE
+ * SYSTEM WAS MODIFIED", fs_clean 1 in the image bytes, a second -n
+ * run finds nothing, and the kernel mounts the image and reads the
+ * host tree back (less the files the repair had to remove).  -p
+ * repairs what a crash leaves and stops with exit 8 at anything else.
  *
  * newfs against the spec's formulas (section 6 and 18.1), against
  * makefs for the fields both derive the same way, against the
@@ -154,7 +158,8 @@ TEST(makefs_images_are_clean)
 
 static struct img dm;
 
-/* A fresh UFS2 (or UFS1) makefs copy, opened for patching. */
+/* A fresh UFS2 (or UFS1) makefs copy, opened for patching, marked
+ * not clean (as a crash leaves it) so a repair must mark it. */
 static void
 damaged(int version)
 {
@@ -162,6 +167,7 @@ damaged(int version)
 	    "64m");
 	if (img_open(&dm, img_path) != 0)
 		t_fail(__FILE__, __LINE__, "open image");
+	img_put(&dm, (uint64_t)dm.sbloc + 209, 1, 0);	/* fs_clean */
 }
 
 /* Patch done: the checker must name the problem and exit 2. */
@@ -177,6 +183,75 @@ expect(const char *msg)
 	CHECK(out_has("UNRESOLVED INCONSISTENCIES REMAIN"));
 	if (rc != 2 || !out_has(msg))
 		fprintf(stderr, "want \"%s\":\n%s\n", msg, tool_out);
+}
+
+/* fs_clean read back from the image bytes (ffs.md 3: byte 209). */
+static int
+clean_byte(void)
+{
+	struct img m;
+	int v;
+
+	if (img_open(&m, img_path) != 0)
+		return -1;
+	v = (int)img_get(&m, (uint64_t)m.sbloc + 209, 1);
+	img_close(&m);
+	return v;
+}
+
+/* The mounted image against the host tree: everything, or (gone
+ * given) the files below, and gone must be absent. */
+static void
+compare_mounted(const char *gone)
+{
+	static const char *keep[] = { "one", "ind100k", "dbl9m", "hole",
+	    "sub/deeper/n.txt", "empty" };
+	char host[400], rp[300];
+	struct stat st;
+	struct rump_stat rst;
+
+	if (ffs_mount_image(img_path, "/fsck.img", "/mnt") != 0) {
+		t_fail(__FILE__, __LINE__, "mount: errno %d", errno);
+		return;
+	}
+	if (gone == NULL)
+		CHECK_EQ(ffs_compare_tree(tree(), "/mnt"), 0);
+	for (size_t i = 0; gone != NULL && i < sizeof(keep) / sizeof(*keep);
+	    i++) {
+		snprintf(host, sizeof(host), "%s/%s", tree(), keep[i]);
+		snprintf(rp, sizeof(rp), "/mnt/%s", keep[i]);
+		CHECK(stat(host, &st) == 0);
+		CHECK_EQ(ffs_compare_data(host, rp, st.st_size), 0);
+	}
+	if (gone != NULL) {
+		snprintf(rp, sizeof(rp), "/mnt/%s", gone);
+		CHECK_EQ(rump_sys_stat(rp, (struct stat *)&rst), -1);
+		CHECK_EQ(errno, RUMP_ENOENT);
+	}
+	ffs_unmount_image("/fsck.img", "/mnt");
+}
+
+/* After expect(): -y repairs, -n agrees, the kernel reads it. */
+static void
+repaired(const char *gone)
+{
+	char args[400];
+	int rc;
+
+	snprintf(args, sizeof(args), "-y -F '%s'", img_path);
+	rc = run_tool("rump.fsck_ffs", args);
+	CHECK_EQ(rc, 0);
+	CHECK(out_has("\n***** FILE SYSTEM WAS MODIFIED *****\n"));
+	CHECK(out_has("***** FILE SYSTEM MARKED CLEAN *****"));
+	if (rc != 0)
+		fprintf(stderr, "-y:\n%s\n", tool_out);
+	CHECK_EQ(clean_byte(), 1);
+	rc = fsck(img_path);
+	CHECK_EQ(rc, 0);
+	CHECK(out_has("** File system is already clean"));
+	if (rc != 0)
+		fprintf(stderr, "-n after -y:\n%s\n", tool_out);
+	compare_mounted(gone);
 }
 
 /* The cg 0 header's free map offset, and a used frag's bit. */
@@ -198,6 +273,7 @@ TEST(bitmap_bit_flipped)
 		flip_map_bit(di_get(&dm, root_lookup(&dm, "tail5000", NULL),
 		    DI_DB(&dm, 0), PTRW(&dm)));
 		expect("BLK(S) MISSING IN BIT MAPS");
+		repaired(NULL);
 	}
 }
 
@@ -215,6 +291,10 @@ TEST(link_count_wrong)
 		    (unsigned long long)ino);
 		expect(msg);
 		CHECK(out_has("COUNT 3 SHOULD BE 2"));
+		repaired(NULL);
+		CHECK(img_open(&dm, img_path) == 0);
+		CHECK_EQ(di_get(&dm, ino, DI_NLINK(&dm), 2), 2);
+		img_close(&dm);
 	}
 }
 
@@ -253,11 +333,13 @@ TEST(summary_counts_wrong)
 	damaged(2);
 	img_put(&dm, (uint64_t)dm.sbloc + 1016, 8, (uint64_t)sb64(&dm, 1016) + 1);
 	expect("FREE BLK COUNT(S) WRONG IN SUPERBLK");
+	repaired(NULL);
 	damaged(1);
 	/* the summary array entry of cg 0: cs_nifree */
 	img_put(&dm, (uint64_t)sb64(&dm, 1096) * (uint64_t)dm.fsize + 8, 4,
 	    12345);
 	expect("FREE BLK COUNT(S) WRONG IN SUPERBLK");
+	repaired(NULL);
 }
 
 TEST(block_count_wrong)
@@ -310,6 +392,28 @@ TEST(cg_magic_wrong)
 	img_put(&dm, (uint64_t)(sb32(&dm, 12) * dm.fsize) +
 	    (uint64_t)dm.fpg * (uint64_t)dm.fsize + 4, 4, 0x12345678);
 	expect("CG 1: BAD MAGIC NUMBER");
+	repaired(NULL);
+}
+
+/* A file still open when the system stopped: no name, no links. */
+TEST(unlinked_open_file_cleared)
+{
+	char msg[80];
+	uint64_t entry, ino;
+
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		ino = root_lookup(&dm, "tail5000", &entry);
+		img_put(&dm, entry, 4, 0);
+		di_put(&dm, ino, DI_NLINK(&dm), 2, 0);
+		snprintf(msg, sizeof(msg), "UNREF FILE I=%llu",
+		    (unsigned long long)ino);
+		expect(msg);
+		repaired("tail5000");
+		CHECK(img_open(&dm, img_path) == 0);
+		CHECK_EQ(di_get(&dm, ino, DI_MODE(&dm), 2), 0);
+		img_close(&dm);
+	}
 }
 
 TEST(pointer_out_of_range)

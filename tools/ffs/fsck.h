@@ -97,6 +97,9 @@ void	pass5(struct fsck *f);
 /* Directory data walk used by pass 2. */
 int	dir_blocks(struct fsck *f, uint64_t ino, const struct dino *di,
 	    blk_fn fn, void *arg);
+/* Free the frags of an inode being cleared in the in-core map
+ * (pass 1b must have sorted the dups). */
+void	fsck_release(struct fsck *f, const struct dino *di);
 bool	fsck_chkrange(const struct fsck *f, int64_t frag, int n);
 /* The superblock copy in cg c (host order); false if unreadable. */
 bool	fsck_read_copy(struct fsck *f, int64_t c, struct fs *copy);

@@ -440,8 +440,6 @@ pass1(struct fsck *f)
 		scan_cg(f, c, check_inode);
 }
 
-/* --- pass 1b ----------------------------------------------------------------- */
-
 static int
 cmp64(const void *a, const void *b)
 {
@@ -449,6 +447,40 @@ cmp64(const void *a, const void *b)
 
 	return x < y ? -1 : x > y;
 }
+
+/* What a cleared inode gave back: its frags are free again for pass
+ * 5, except those another owner also claims (the dups). */
+static int
+release_frags(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
+{
+	(void)lbn;
+	(void)arg;
+	if (!fsck_chkrange(f, frag, n))
+		return 1;
+	for (int i = 0; i < n; i++) {
+		int64_t k = frag + i;
+
+		if (f->ndups > 0 && bsearch(&k, f->dups, f->ndups, sizeof(k),
+		    cmp64) != NULL)
+			continue;
+		if (bit_isset(f->blockmap, k)) {
+			bit_clr(f->blockmap, k);
+			f->nused--;
+		}
+	}
+	return 0;
+}
+
+void
+fsck_release(struct fsck *f, const struct dino *di)
+{
+	struct walkres r;
+
+	if (has_blocks(&f->fs, di))
+		(void)walk_blocks(f, di, release_frags, NULL, &r);
+}
+
+/* --- pass 1b ----------------------------------------------------------------- */
 
 static int
 find_dups(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)

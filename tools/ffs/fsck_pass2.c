@@ -255,6 +255,43 @@ pass3(struct fsck *f)
 
 /* --- pass 4 -------------------------------------------------------------------- */
 
+/* An inode no name reaches.  Empty, or with no links left (a file
+ * still open when the system stopped): cleared, as NetBSD does
+ * (preen too).  Otherwise it belongs in lost+found. */
+static void
+unref(struct fsck *f, uint64_t ino, const struct dino *di)
+{
+	if (di->nlink > 0 && di->size > 0) {
+		fsck_problem(f, "RECONNECT? no", "UNREF %s I=%llu OWNER=%u "
+		    "MODE=%o SIZE=%llu", type_name(f, ino),
+		    (unsigned long long)ino, di->uid, di->mode,
+		    (unsigned long long)di->size);
+		return;
+	}
+	if (!fsck_ask(f, "CLEARED", "CLEAR", "UNREF %s I=%llu OWNER=%u "
+	    "MODE=%o SIZE=%llu", type_name(f, ino), (unsigned long long)ino,
+	    di->uid, di->mode, (unsigned long long)di->size))
+		return;
+	if (fsck_clear_inode(f, ino) != 0)
+		return;
+	fsck_release(f, di);
+	f->state[ino] = USTATE;
+	f->nfiles--;
+}
+
+static void
+adjust(struct fsck *f, uint64_t ino, const struct dino *di)
+{
+	/* preen lowers a count a crash left high, never raises one */
+	if (fsck_ask(f, f->found[ino] < f->nlink[ino] ? "ADJUSTED" : NULL,
+	    "ADJUST", "LINK COUNT %s I=%llu OWNER=%u MODE=%o SIZE=%llu COUNT "
+	    "%d SHOULD BE %d", type_name(f, ino), (unsigned long long)ino,
+	    di->uid, di->mode, (unsigned long long)di->size, f->nlink[ino],
+	    f->found[ino]) &&
+	    fsck_set_nlink(f, ino, (int16_t)f->found[ino]) == 0)
+		f->nlink[ino] = (int16_t)f->found[ino];
+}
+
 void
 pass4(struct fsck *f)
 {
@@ -263,20 +300,13 @@ pass4(struct fsck *f)
 
 		if (f->state[ino] != FSTATE && f->state[ino] != DSTATE)
 			continue;
-		if (f->found[ino] == f->nlink[ino])
+		if (f->found[ino] == f->nlink[ino] && f->found[ino] != 0)
 			continue;
 		if (fsck_inode(f, ino, &di) != 0)
 			continue;
 		if (f->found[ino] == 0)
-			fsck_problem(f, "CLEAR? no", "UNREF %s I=%llu OWNER=%u "
-			    "MODE=%o SIZE=%llu", type_name(f, ino),
-			    (unsigned long long)ino, di.uid, di.mode,
-			    (unsigned long long)di.size);
+			unref(f, ino, &di);
 		else
-			fsck_problem(f, "ADJUST? no", "LINK COUNT %s I=%llu "
-			    "OWNER=%u MODE=%o SIZE=%llu COUNT %d SHOULD BE %d",
-			    type_name(f, ino), (unsigned long long)ino, di.uid,
-			    di.mode, (unsigned long long)di.size, f->nlink[ino],
-			    f->found[ino]);
+			adjust(f, ino, &di);
 	}
 }

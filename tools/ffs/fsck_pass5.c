@@ -272,7 +272,7 @@ check_totals(struct fsck *f, const struct totals *t)
 	    t->nifree == fs->fs_cstotal.cs_nifree &&
 	    t->nffree == fs->fs_cstotal.cs_nffree)
 		return;
-	if (!f->preen)
+	if (!f->preen && f->asked[Q_COUNTS] == ASK_NOT)
 		printf("(totals: dirs %lld, blocks %lld, inodes %lld, frags %lld on "
 	    "disk; %lld, %lld, %lld, %lld found)\n",
 	    (long long)fs->fs_cstotal.cs_ndir,
