@@ -2,8 +2,9 @@
  * tc_ffs_crash.c: FFS crash safety through a real server (issue 5):
  *
  *   - what was written before a successful fsync survives SIGKILL of
- *     the server; the killed image is marked not clean and the checker
- *     reads it through; when everything was fsynced before the kill,
+ *     the server; the killed image is marked not clean, the checker
+ *     reads it through, rump.fsck_ffs -y repairs it (exit 0, fs_clean
+ *     1 after) and a second -n check finds nothing; when everything was fsynced before the kill,
  *     the checker finds nothing wrong and the tree equals a mirror kept
  *     on the host (randomized operations, several rounds);
  *   - a halt (rump.halt) leaves the image clean (fs_clean bit 0, read
@@ -217,9 +218,14 @@ kill_keeps_fsynced(int v)
 	/* Killed while mounted read-write: not clean (ffs.md 5.1). */
 	CHECK_EQ(image_clean_byte(img, v) & 1, 0);
 	/* The checker reads it through (0: consistent, 2: problems it
-	 * names; 8 would be an unusable file system). */
+	 * names; 8 would be an unusable file system); -y repairs what
+	 * the kill left (exit 0) and marks it clean, and a second check
+	 * finds nothing. */
 	st = tc_tool(log, "rump.fsck_ffs", "-n", img, (char *)NULL);
 	CHECK(st == 0 || st == 2);
+	CHECK_EQ(tc_tool(log, "rump.fsck_ffs", "-y", img, (char *)NULL), 0);
+	CHECK_EQ(tc_tool(log, "rump.fsck_ffs", "-n", img, (char *)NULL), 0);
+	CHECK_EQ(image_clean_byte(img, v) & 1, 1);
 	CHECK_EQ(start_on(&s, dir, img, NULL), 0);
 	CHECK_EQ(tc_client_run(&s, crash_read, NULL), 0);
 	tc_srv_kill(&s, SIGTERM);
