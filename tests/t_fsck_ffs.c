@@ -472,3 +472,69 @@ TEST(superblock_location_wrong)
 	snprintf(want, sizeof(want), "\n%ld files, ", tree_inodes);
 	CHECK(out_has(want));		/* the whole tree was checked */
 }
+
+static int
+preen(const char *opts)
+{
+	char args[400];
+
+	snprintf(args, sizeof(args), "%s -F '%s'", opts, img_path);
+	return run_tool("rump.fsck_ffs", args);
+}
+
+/* -p repairs what a crash leaves (counts, maps, a high link count)
+ * without asking, and marks the file system clean. */
+TEST(preen_repairs_crash_damage)
+{
+	uint64_t ino;
+
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		img_put(&dm, (uint64_t)dm.sbloc + 1016, 8,
+		    (uint64_t)sb64(&dm, 1016) + 1);
+		flip_map_bit(di_get(&dm, root_lookup(&dm, "tail5000", NULL),
+		    DI_DB(&dm, 0), PTRW(&dm)));
+		ino = root_lookup(&dm, "one", NULL);
+		di_put(&dm, ino, DI_NLINK(&dm), 2, 5);
+		img_close(&dm);
+		CHECK_EQ(preen("-p"), 0);
+		CHECK(out_has("BLK(S) MISSING IN BIT MAPS (SALVAGED)"));
+		CHECK(out_has("FREE BLK COUNT(S) WRONG IN SUPERBLK (SALVAGED)"));
+		CHECK(out_has("COUNT 5 SHOULD BE 2 (ADJUSTED)"));
+		CHECK(out_has(": MARKING FILE SYSTEM CLEAN"));
+		CHECK(!out_has("Phase"));
+		CHECK_EQ(clean_byte(), 1);
+		CHECK_EQ(fsck(img_path), 0);
+		compare_mounted(NULL);
+	}
+}
+
+/* A duplicate block is not a crash's doing: preen stops, status 8,
+ * and writes nothing. */
+TEST(preen_stops_at_other_damage)
+{
+	uint64_t a, b;
+
+	damaged(2);
+	a = root_lookup(&dm, "ind100k", NULL);
+	b = root_lookup(&dm, "one", NULL);
+	di_put(&dm, b, DI_DB(&dm, 0), PTRW(&dm),
+	    (uint64_t)di_get(&dm, a, DI_DB(&dm, 3), PTRW(&dm)));
+	img_close(&dm);
+	CHECK_EQ(preen("-p"), 8);
+	CHECK(out_has("UNEXPECTED INCONSISTENCY; RUN rump.fsck_ffs MANUALLY."));
+	CHECK_EQ(clean_byte(), 0);
+	CHECK_EQ(fsck(img_path), 2);
+}
+
+/* A clean file system is skipped by -p, checked by -p -f. */
+TEST(preen_skips_clean)
+{
+	makefs_img("clean.img", "-o version=2", "64m");
+	CHECK_EQ(preen("-p"), 0);
+	CHECK(out_has("file system is clean; not checking"));
+	CHECK_EQ(preen("-p -f"), 0);
+	CHECK(!out_has("not checking"));
+	CHECK(!out_has("MODIFIED"));
+	CHECK(out_has(" files, "));
+}

@@ -120,11 +120,11 @@ enum { Q_COUNTS, Q_MAPS, Q_HEADER, Q_COPIES };
 
 /* One of pass 5's questions, asked the first time it comes up. */
 static bool
-ask5(struct fsck *f, int q, const char *msg, long long cg)
+ask5(struct fsck *f, int q, const char *msg)
 {
 	if (f->asked[q] == ASK_NOT)
-		f->asked[q] = fsck_ask(f, "SALVAGED", "SALVAGE", "%s (first: "
-		    "cg %lld)", msg, cg) ? ASK_YES : ASK_NO;
+		f->asked[q] = fsck_ask(f, "SALVAGED", "SALVAGE", "%s", msg) ?
+		    ASK_YES : ASK_NO;
 	return f->asked[q] == ASK_YES;
 }
 
@@ -166,19 +166,18 @@ check_cg(struct fsck *f, int64_t c, uint8_t *disk, uint8_t *mine,
 	t->nifree += n.cg_cs.cs_nifree;
 	t->nffree += n.cg_cs.cs_nffree;
 	if (sum != NULL && memcmp(&n.cg_cs, &sum[c], sizeof(n.cg_cs)) != 0 &&
-	    ask5(f, Q_COUNTS, "FREE BLK COUNT(S) WRONG IN SUPERBLK",
-	    (long long)c)) {
+	    ask5(f, Q_COUNTS, "FREE BLK COUNT(S) WRONG IN SUPERBLK")) {
 		sum[c] = n.cg_cs;
 		sumdirty = true;
 	}
 	if (memcmp(&o, &n, sizeof(n)) != 0 && ask5(f, Q_HEADER,
-	    "SUMMARY INFORMATION BAD", (long long)c)) {
+	    "SUMMARY INFORMATION BAD")) {
 		memcpy(disk, &n, sizeof(n));
 		dirty = true;
 	}
 	maplen = (size_t)(n.cg_nextfreeoff - n.cg_iusedoff);
 	if (memcmp(disk + n.cg_iusedoff, mine + n.cg_iusedoff, maplen) != 0 &&
-	    ask5(f, Q_MAPS, "BLK(S) MISSING IN BIT MAPS", (long long)c)) {
+	    ask5(f, Q_MAPS, "BLK(S) MISSING IN BIT MAPS")) {
 		memcpy(disk + n.cg_iusedoff, mine + n.cg_iusedoff, maplen);
 		dirty = true;
 	}
@@ -226,8 +225,7 @@ check_copies(struct fsck *f)
 		if (!fsck_read_copy(f, c, &copy) || same_geometry(&f->fs,
 		    &copy))
 			continue;
-		if (!ask5(f, Q_COPIES, "ALTERNATE SUPERBLK(S) ARE INCORRECT",
-		    (long long)c))
+		if (!ask5(f, Q_COPIES, "ALTERNATE SUPERBLK(S) ARE INCORRECT"))
 			return;
 		if (fsck_sb_image(f, prim) != 0) {
 			fsck_problem(f, NULL, "CANNOT READ THE SUPERBLOCK (%s)",
@@ -280,10 +278,7 @@ check_totals(struct fsck *f, const struct totals *t)
 	    (long long)fs->fs_cstotal.cs_nifree,
 	    (long long)fs->fs_cstotal.cs_nffree, (long long)t->ndir,
 	    (long long)t->nbfree, (long long)t->nifree, (long long)t->nffree);
-	if (f->asked[Q_COUNTS] == ASK_NOT)
-		f->asked[Q_COUNTS] = fsck_ask(f, "SALVAGED", "SALVAGE",
-		    "FREE BLK COUNT(S) WRONG IN SUPERBLK") ? ASK_YES : ASK_NO;
-	if (f->asked[Q_COUNTS] != ASK_YES)
+	if (!ask5(f, Q_COUNTS, "FREE BLK COUNT(S) WRONG IN SUPERBLK"))
 		return;
 	fs->fs_cstotal.cs_ndir = t->ndir;
 	fs->fs_cstotal.cs_nbfree = t->nbfree;
