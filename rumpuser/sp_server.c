@@ -192,7 +192,9 @@ conn_input(struct sp_conn *c)
 	bool direct;
 	int i, r;
 
-	for (i = 0; i < SP_FRAMEBURST && !c->c_closing; i++) {
+	/* a handshake being made holds what follows until it is done */
+	for (i = 0; i < SP_FRAMEBURST && !c->c_closing &&
+	    !atomic_load(&c->c_hold); i++) {
 		if ((r = sp_reader_fill(c->c_fd, &c->c_rd, SP_MAXREQ)) == 0)
 			return 0;
 		if (r < 0)

@@ -245,3 +245,32 @@ TEST(big_read_whole_before_reply)
 	free(buf);
 	free(in);
 }
+
+/* A client that sends its first call right behind its handshake, in
+ * one write: the call waits for the handshake and is answered. */
+TEST(call_right_behind_handshake)
+{
+	uint8_t buf[2 * 24 + 8];
+	struct tc_hdr hs = { 24 + 8, 1, TC_REQ, TC_HANDSHAKE, TC_HS_GUEST },
+	    gp = { 24, 2, TC_REQ, TC_SYSCALL, SYS_getpid };
+	struct tc_frame f;
+	int64_t rv[2];
+	struct tc t;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		CHECK_EQ(tc_open_path(&t, tc_path), 0);
+		memcpy(buf, &hs, 24);
+		memcpy(buf + 24, "behind\0", 8);
+		memcpy(buf + 32, &gp, 24);
+		CHECK_EQ(tc_writen(t.fd, buf, sizeof(buf)), 0);
+		CHECK_EQ(tc_await(&t, 1, &f, TC_MS), 0);
+		CHECK_EQ(f.h.class, TC_RESP);
+		free(f.body);
+		CHECK_EQ(tc_await(&t, 2, &f, TC_MS), 0);
+		CHECK_EQ(tc_result(&f, rv), 0);
+		CHECK(rv[0] > 1);
+		free(f.body);
+		tc_close(&t);
+	}
+}
