@@ -219,8 +219,10 @@ int	ffs_csum_load(struct ffs_mount *fm);
 /* ffs_balloc.c */
 /* The buffer of logical block lbn, allocated so that its first `need`
  * bytes are backed; new space reads as zeros.  Sets nothing in the
- * size: the caller does. */
-int	ffs_balloc(struct ffs_inode *ip, int64_t lbn, size_t need,
+ * size: the caller does.  FFS_BA_FILL: the caller overwrites bytes
+ * [0, need) at once (they may hold anything until then). */
+#define FFS_BA_FILL	0x1
+int	ffs_balloc(struct ffs_inode *ip, int64_t lbn, size_t need, int flags,
 	    kauth_cred_t cred, struct buf **bpp);
 int	ffs_truncate(struct ffs_inode *ip, uint64_t length,
 	    kauth_cred_t cred);

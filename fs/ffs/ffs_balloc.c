@@ -9,6 +9,9 @@
  * written synchronously before the pointer to them is stored, so a
  * crash never leaves a pointer to garbage.  New space is zero in the
  * buffer (never read from the disk: freed blocks hold old data).
+ * With FFS_BA_FILL the caller overwrites the block's first `need`
+ * bytes: a new block is zeroed only past them, and a whole existing
+ * block is not read at all.
  * ffs_truncate shrinks: the new last block's tail is zeroed and its
  * trailing frags given back, pointers past the end are cleared and the
  * inode written before anything is freed (a crash leaks blocks, never
@@ -48,16 +51,33 @@ blocks_add(struct ffs_inode *ip, int64_t bytes)
 	ip->fi_blocks = (uint64_t)((int64_t)ip->fi_blocks + bytes / DEV_BSIZE);
 }
 
-/* A zeroed buffer for freshly allocated frags at addr. */
+/* A buffer for freshly allocated frags at addr, zeroed past the
+ * first `fill` bytes (which the caller is about to overwrite). */
 static int
-buf_new(struct ffs_mount *fm, int64_t addr, size_t size, struct buf **bpp)
+buf_new(struct ffs_mount *fm, int64_t addr, size_t size, size_t fill,
+    struct buf **bpp)
 {
 	int error;
 
+	fill = MIN(fill, size);
 	error = getblk(fm->fm_dev, FFS_FSBTODB(fm, addr), size, bpp);
 	if (error == 0)
-		memset((*bpp)->b_data, 0, size);
+		memset((*bpp)->b_data + fill, 0, size - fill);
 	return error;
+}
+
+/* The buffer of an allocated run: read, unless the caller overwrites
+ * all of it (fill >= size), when what the disk holds is not needed. */
+static int
+buf_get(struct ffs_mount *fm, int64_t addr, size_t size, size_t fill,
+    struct buf **bpp)
+{
+	*bpp = NULL;
+	if (fill < size)
+		return ffs_bread(fm, addr, size, bpp);
+	if (!ffs_addr_ok(fm, addr, (int64_t)(size >> fm->fm_fshift)))
+		return EIO;
+	return getblk(fm->fm_dev, FFS_FSBTODB(fm, addr), size, bpp);
 }
 
 /* Grow direct block lbn's run from osize to nsize bytes. */
@@ -93,7 +113,7 @@ frag_grow(struct ffs_inode *ip, int64_t lbn, size_t osize, size_t nsize,
 		ffs_blkfree(fm, addr, nsize);
 		return error;
 	}
-	if ((error = buf_new(fm, addr, nsize, &nbp)) != 0) {
+	if ((error = buf_new(fm, addr, nsize, 0, &nbp)) != 0) {
 		brelse(obp);
 		ffs_blkfree(fm, addr, nsize);
 		return error;
@@ -110,7 +130,7 @@ frag_grow(struct ffs_inode *ip, int64_t lbn, size_t osize, size_t nsize,
 
 /* Direct block lbn (spec 11, step 2). */
 static int
-balloc_direct(struct ffs_inode *ip, int64_t lbn, size_t need,
+balloc_direct(struct ffs_inode *ip, int64_t lbn, size_t need, size_t fill,
     kauth_cred_t cred, struct buf **bpp)
 {
 	struct ffs_mount *fm = ip->fi_fm;
@@ -120,7 +140,7 @@ balloc_direct(struct ffs_inode *ip, int64_t lbn, size_t need,
 	int error;
 
 	if (addr != 0 && ip->fi_size >= end)
-		return ffs_bread(fm, addr, (size_t)fm->fm_bsize, bpp);
+		return buf_get(fm, addr, (size_t)fm->fm_bsize, fill, bpp);
 	if (addr != 0) {
 		osize = fragroundup(fm, blkoff(fm, ip->fi_size));
 		if (osize == 0)
@@ -136,7 +156,7 @@ balloc_direct(struct ffs_inode *ip, int64_t lbn, size_t need,
 	    nsize, cred, &addr);
 	if (error != 0)
 		return error;
-	if ((error = buf_new(fm, addr, nsize, bpp)) != 0) {
+	if ((error = buf_new(fm, addr, nsize, fill, bpp)) != 0) {
 		ffs_blkfree(fm, addr, nsize);
 		return error;
 	}
@@ -173,7 +193,7 @@ block_ok(const struct ffs_mount *fm, int64_t addr)
  * indirect block.  *bpp gets the buffer of a data block. */
 static int
 block_new(struct ffs_inode *ip, int64_t lbn, int64_t pref, bool meta,
-    kauth_cred_t cred, int64_t *addrp, struct buf **bpp)
+    size_t fill, kauth_cred_t cred, int64_t *addrp, struct buf **bpp)
 {
 	struct ffs_mount *fm = ip->fi_fm;
 	struct buf *bp;
@@ -182,8 +202,8 @@ block_new(struct ffs_inode *ip, int64_t lbn, int64_t pref, bool meta,
 	error = ffs_alloc(ip, lbn, pref, (size_t)fm->fm_bsize, cred, addrp);
 	if (error != 0)
 		return error;
-	if ((error = buf_new(fm, *addrp, (size_t)fm->fm_bsize, &bp)) == 0 &&
-	    meta)
+	if ((error = buf_new(fm, *addrp, (size_t)fm->fm_bsize, meta ? 0 : fill,
+	    &bp)) == 0 && meta)
 		error = bwrite(bp);
 	if (error != 0) {
 		ffs_blkfree(fm, *addrp, (size_t)fm->fm_bsize);
@@ -220,8 +240,8 @@ indir_path(const struct ffs_mount *fm, int64_t lbn, uint64_t idx[FFS_NIADDR])
 }
 
 static int
-balloc_indirect(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred,
-    struct buf **bpp)
+balloc_indirect(struct ffs_inode *ip, int64_t lbn, size_t fill,
+    kauth_cred_t cred, struct buf **bpp)
 {
 	struct ffs_mount *fm = ip->fi_fm;
 	uint64_t idx[FFS_NIADDR];
@@ -233,7 +253,7 @@ balloc_indirect(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred,
 		return EFBIG;
 	if (ip->fi_ib[level - 1] == 0) {
 		error = block_new(ip, lbn, ffs_blkpref(ip, lbn, 0, NULL), true,
-		    cred, &addr, NULL);
+		    0, cred, &addr, NULL);
 		if (error != 0)
 			return error;
 		ip->fi_ib[level - 1] = addr;
@@ -252,14 +272,14 @@ balloc_indirect(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred,
 			if (!block_ok(fm, next))
 				return EIO;
 			if (data)
-				return ffs_bread(fm, next, (size_t)fm->fm_bsize,
-				    bpp);
+				return buf_get(fm, next, (size_t)fm->fm_bsize,
+				    fill, bpp);
 			addr = next;
 			continue;
 		}
 		error = block_new(ip, lbn, data ? ffs_blkpref(ip, lbn,
 		    (int)idx[l], bp->b_data) : ffs_blkpref(ip, lbn, 0, NULL),
-		    !data, cred, &next, bpp);
+		    !data, fill, cred, &next, bpp);
 		if (error != 0) {
 			brelse(bp);
 			return error;
@@ -272,9 +292,10 @@ balloc_indirect(struct ffs_inode *ip, int64_t lbn, kauth_cred_t cred,
 }
 
 int
-ffs_balloc(struct ffs_inode *ip, int64_t lbn, size_t need, kauth_cred_t cred,
-    struct buf **bpp)
+ffs_balloc(struct ffs_inode *ip, int64_t lbn, size_t need, int flags,
+    kauth_cred_t cred, struct buf **bpp)
 {
+	size_t fill = (flags & FFS_BA_FILL) ? need : 0;
 	struct ffs_mount *fm = ip->fi_fm;
 	int64_t nb = (int64_t)(ip->fi_size >> fm->fm_bshift);
 	struct buf *bp;
@@ -297,8 +318,8 @@ ffs_balloc(struct ffs_inode *ip, int64_t lbn, size_t need, kauth_cred_t cred,
 		}
 	}
 	if (lbn < FFS_NDADDR)
-		return balloc_direct(ip, lbn, need, cred, bpp);
-	return balloc_indirect(ip, lbn, cred, bpp);
+		return balloc_direct(ip, lbn, need, fill, cred, bpp);
+	return balloc_indirect(ip, lbn, fill, cred, bpp);
 }
 
 int
@@ -315,7 +336,8 @@ ffs_write_bytes(struct ffs_inode *ip, uint64_t off, const void *buf,
 		size_t boff = blkoff(fm, off);
 		size_t n = MIN(len, (size_t)fm->fm_bsize - boff);
 
-		if ((error = ffs_balloc(ip, lbn, boff + n, cred, &bp)) != 0) {
+		if ((error = ffs_balloc(ip, lbn, boff + n,
+		    boff == 0 ? FFS_BA_FILL : 0, cred, &bp)) != 0) {
 			(void)ffs_trim(ip, lbn, boff + n, cred);
 			return error;
 		}
@@ -512,7 +534,7 @@ back_last_block(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 		return 0;
 	if ((error = ffs_bmap(ip, lbn, &addr)) != 0 || addr != 0)
 		return error;
-	if ((error = ffs_balloc(ip, lbn, blkoff(fm, length), cred, &bp)) != 0)
+	if ((error = ffs_balloc(ip, lbn, blkoff(fm, length), 0, cred, &bp)) != 0)
 		return error;
 	return ffs_bwrite(fm, bp, false);
 }
@@ -528,7 +550,8 @@ truncate_extend(struct ffs_inode *ip, uint64_t length, kauth_cred_t cred)
 
 	if (length > fm->fm_maxfilesize)
 		return EFBIG;
-	error = ffs_balloc(ip, lbn, blkoff(fm, length - 1) + 1, cred, &bp);
+	error = ffs_balloc(ip, lbn, blkoff(fm, length - 1) + 1, 0, cred,
+	    &bp);
 	if (error != 0)
 		return error;
 	/* the old end was in this block: what follows it must read 0 */

@@ -693,11 +693,12 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		int64_t lbn = (int64_t)(off >> fm->fm_bshift);
 		size_t boff = (size_t)(off & ((uint64_t)fm->fm_bsize - 1));
 		size_t n = MIN(uio->uio_resid, (size_t)fm->fm_bsize - boff);
+		uint64_t osize = ip->fi_size;
+		int flags = boff == 0 ? FFS_BA_FILL : 0;
 		struct buf *bp;
 
-		uint64_t osize = ip->fi_size;
-
-		if ((error = ffs_balloc(ip, lbn, boff + n, cred, &bp)) != 0) {
+		if ((error = ffs_balloc(ip, lbn, boff + n, flags, cred,
+		    &bp)) != 0) {
 			(void)ffs_trim(ip, lbn, boff + n, cred);
 			break;
 		}
@@ -705,6 +706,13 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		if (off + n > ip->fi_size)
 			ip->fi_size = off + n;
 		error = uiomove(bp->b_data + boff, n, uio);
+		if (error != 0 && flags != 0) {
+			/* what was not copied was never read: zeros, as
+			 * NetBSD's ubc leaves it, never stale memory */
+			size_t done = (size_t)((uint64_t)uio->uio_offset - off);
+
+			memset(bp->b_data + done, 0, n - done);
+		}
 		if (ffs_bwrite(fm, bp, sync) != 0 && error == 0)
 			error = EIO;
 		if (error != 0) {
