@@ -3,7 +3,7 @@
 FFSTOOLS_COMMON := tools/ffs/ffs_dev.c tools/ffs/ffs_sb.c tools/ffs/ffs_swap.c
 NEWFS_SRC := tools/ffs/newfs.c tools/ffs/mkfs.c $(FFSTOOLS_COMMON)
 FSCK_SRC  := tools/ffs/fsck.c tools/ffs/fsck_pass1.c tools/ffs/fsck_pass2.c \
-             tools/ffs/fsck_pass5.c $(FFSTOOLS_COMMON)
+             tools/ffs/fsck_pass5.c tools/ffs/fsck_dir.c $(FFSTOOLS_COMMON)
 
 $(B)/bin/rump.newfs: $(call objs,$(NEWFS_SRC)) $(LIB)/librumpclient.so
 	@mkdir -p $(dir $@)

@@ -199,13 +199,43 @@ clean_byte(void)
 	return v;
 }
 
-/* The mounted image against the host tree: everything, or (gone
- * given) the files below, and gone must be absent. */
+static const char *keep[] = { "one", "ind100k", "dbl9m", "hole",
+    "sub/deeper/n.txt", "empty", "tail5000" };
+static uint64_t keep_ino[sizeof(keep) / sizeof(*keep)];
+
+/* Before damage: the inode of each kept path's first component, where
+ * lost+found would name it ("#ino"). */
 static void
-compare_mounted(const char *gone)
+note_inodes(void)
 {
-	static const char *keep[] = { "one", "ind100k", "dbl9m", "hole",
-	    "sub/deeper/n.txt", "empty" };
+	for (size_t i = 0; i < sizeof(keep) / sizeof(*keep); i++) {
+		char first[64];
+
+		snprintf(first, sizeof(first), "%.*s",
+		    (int)strcspn(keep[i], "/"), keep[i]);
+		keep_ino[i] = root_lookup(&dm, first, NULL);
+	}
+}
+
+/* Where a kept path is now: in place, or (moved) under lost+found. */
+static void
+kept_path(size_t i, bool moved, char *rp, size_t len)
+{
+	struct rump_stat rst;
+	const char *rest = keep[i] + strcspn(keep[i], "/");
+
+	snprintf(rp, len, "/mnt/%s", keep[i]);
+	if (moved && rump_sys_stat(rp, (struct stat *)&rst) == -1)
+		snprintf(rp, len, "/mnt/lost+found/#%llu%s",
+		    (unsigned long long)keep_ino[i], rest);
+}
+
+/* The mounted image against the host tree: everything, or (gone
+ * given) the kept files, which may have moved to lost+found (moved),
+ * and gone must be absent. */
+static void
+compare_mounted(const char *gone, bool moved)
+{
 	char host[400], rp[300];
 	struct stat st;
 	struct rump_stat rst;
@@ -214,12 +244,14 @@ compare_mounted(const char *gone)
 		t_fail(__FILE__, __LINE__, "mount: errno %d", errno);
 		return;
 	}
-	if (gone == NULL)
+	if (gone == NULL && !moved)
 		CHECK_EQ(ffs_compare_tree(tree(), "/mnt"), 0);
-	for (size_t i = 0; gone != NULL && i < sizeof(keep) / sizeof(*keep);
-	    i++) {
+	for (size_t i = 0; (gone != NULL || moved) &&
+	    i < sizeof(keep) / sizeof(*keep); i++) {
+		if (gone != NULL && strcmp(keep[i], gone) == 0)
+			continue;
 		snprintf(host, sizeof(host), "%s/%s", tree(), keep[i]);
-		snprintf(rp, sizeof(rp), "/mnt/%s", keep[i]);
+		kept_path(i, moved, rp, sizeof(rp));
 		CHECK(stat(host, &st) == 0);
 		CHECK_EQ(ffs_compare_data(host, rp, st.st_size), 0);
 	}
@@ -231,9 +263,11 @@ compare_mounted(const char *gone)
 	ffs_unmount_image("/fsck.img", "/mnt");
 }
 
+static char yes_out[sizeof(tool_out)];	/* what the -y run said */
+
 /* After expect(): -y repairs, -n agrees, the kernel reads it. */
 static void
-repaired(const char *gone)
+repaired(const char *gone, bool moved)
 {
 	char args[400];
 	int rc;
@@ -245,13 +279,14 @@ repaired(const char *gone)
 	CHECK(out_has("***** FILE SYSTEM MARKED CLEAN *****"));
 	if (rc != 0)
 		fprintf(stderr, "-y:\n%s\n", tool_out);
+	memcpy(yes_out, tool_out, sizeof(yes_out));
 	CHECK_EQ(clean_byte(), 1);
 	rc = fsck(img_path);
 	CHECK_EQ(rc, 0);
 	CHECK(out_has("** File system is already clean"));
 	if (rc != 0)
 		fprintf(stderr, "-n after -y:\n%s\n", tool_out);
-	compare_mounted(gone);
+	compare_mounted(gone, moved);
 }
 
 /* The cg 0 header's free map offset, and a used frag's bit. */
@@ -273,7 +308,7 @@ TEST(bitmap_bit_flipped)
 		flip_map_bit(di_get(&dm, root_lookup(&dm, "tail5000", NULL),
 		    DI_DB(&dm, 0), PTRW(&dm)));
 		expect("BLK(S) MISSING IN BIT MAPS");
-		repaired(NULL);
+		repaired(NULL, false);
 	}
 }
 
@@ -291,7 +326,7 @@ TEST(link_count_wrong)
 		    (unsigned long long)ino);
 		expect(msg);
 		CHECK(out_has("COUNT 3 SHOULD BE 2"));
-		repaired(NULL);
+		repaired(NULL, false);
 		CHECK(img_open(&dm, img_path) == 0);
 		CHECK_EQ(di_get(&dm, ino, DI_NLINK(&dm), 2), 2);
 		img_close(&dm);
@@ -322,9 +357,14 @@ TEST(directory_entry_corrupt)
 
 	for (int v = 1; v <= 2; v++) {
 		damaged(v);
+		note_inodes();
 		CHECK(root_lookup(&dm, "tail5000", &entry) != 0);
 		img_put(&dm, entry + 4, 2, 6);	/* reclen not a multiple of 4 */
 		expect("DIRECTORY CORRUPTED I=2");
+		/* the names after it in its chunk go; their inodes are
+		 * found again in lost+found */
+		repaired(NULL, true);
+		CHECK(strstr(yes_out, "UNREF FILE I=") != NULL);
 	}
 }
 
@@ -333,13 +373,13 @@ TEST(summary_counts_wrong)
 	damaged(2);
 	img_put(&dm, (uint64_t)dm.sbloc + 1016, 8, (uint64_t)sb64(&dm, 1016) + 1);
 	expect("FREE BLK COUNT(S) WRONG IN SUPERBLK");
-	repaired(NULL);
+	repaired(NULL, false);
 	damaged(1);
 	/* the summary array entry of cg 0: cs_nifree */
 	img_put(&dm, (uint64_t)sb64(&dm, 1096) * (uint64_t)dm.fsize + 8, 4,
 	    12345);
 	expect("FREE BLK COUNT(S) WRONG IN SUPERBLK");
-	repaired(NULL);
+	repaired(NULL, false);
 }
 
 TEST(block_count_wrong)
@@ -368,11 +408,18 @@ TEST(name_dropped_unref_file)
 	char msg[80];
 	uint64_t entry, ino;
 
-	damaged(1);
-	ino = root_lookup(&dm, "tail5000", &entry);
-	img_put(&dm, entry, 4, 0);	/* the entry no longer names it */
-	snprintf(msg, sizeof(msg), "UNREF FILE I=%llu", (unsigned long long)ino);
-	expect(msg);
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		note_inodes();
+		ino = root_lookup(&dm, "tail5000", &entry);
+		img_put(&dm, entry, 4, 0);	/* the entry no longer names it */
+		snprintf(msg, sizeof(msg), "UNREF FILE I=%llu",
+		    (unsigned long long)ino);
+		expect(msg);
+		/* -y: reconnected as lost+found/#ino, made at the root */
+		repaired(NULL, true);
+		CHECK(strstr(yes_out, "NO lost+found DIRECTORY") != NULL);
+	}
 }
 
 TEST(inode_cleared_under_a_name)
@@ -392,7 +439,7 @@ TEST(cg_magic_wrong)
 	img_put(&dm, (uint64_t)(sb32(&dm, 12) * dm.fsize) +
 	    (uint64_t)dm.fpg * (uint64_t)dm.fsize + 4, 4, 0x12345678);
 	expect("CG 1: BAD MAGIC NUMBER");
-	repaired(NULL);
+	repaired(NULL, false);
 }
 
 /* A file still open when the system stopped: no name, no links. */
@@ -409,7 +456,7 @@ TEST(unlinked_open_file_cleared)
 		snprintf(msg, sizeof(msg), "UNREF FILE I=%llu",
 		    (unsigned long long)ino);
 		expect(msg);
-		repaired("tail5000");
+		repaired("tail5000", false);
 		CHECK(img_open(&dm, img_path) == 0);
 		CHECK_EQ(di_get(&dm, ino, DI_MODE(&dm), 2), 0);
 		img_close(&dm);
@@ -505,7 +552,7 @@ TEST(preen_repairs_crash_damage)
 		CHECK(!out_has("Phase"));
 		CHECK_EQ(clean_byte(), 1);
 		CHECK_EQ(fsck(img_path), 0);
-		compare_mounted(NULL);
+		compare_mounted(NULL, false);
 	}
 }
 

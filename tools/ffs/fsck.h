@@ -9,6 +9,8 @@
  *                 link counts (pass 4)
  *   fsck_pass5.c  cylinder groups recomputed and compared; summary
  *                 array, totals, alternate superblocks
+ *   fsck_dir.c    directory edits for repairs: adding a name,
+ *                 lost+found, reconnecting an inode there
  *
  * State per inode lives in arrays indexed by inode number, sized by
  * the geometry, which setup bounds by the size of the disk.  A
@@ -55,6 +57,7 @@ struct fsck {
 	bool	modified;	/* something was written */
 	bool	sbdirty;	/* the superblock must be written */
 	int64_t	sbloc;		/* byte offset of the primary superblock */
+	uint64_t lfdir;		/* lost+found (pass 2 finds it), or 0 */
 	int	asked[4];	/* pass 5's questions: ASK_* (once a run) */
 };
 
@@ -103,5 +106,14 @@ void	fsck_release(struct fsck *f, const struct dino *di);
 bool	fsck_chkrange(const struct fsck *f, int64_t frag, int n);
 /* The superblock copy in cg c (host order); false if unreadable. */
 bool	fsck_read_copy(struct fsck *f, int64_t c, struct fs *copy);
+
+/* Directory blocks (host order, len bytes) back to the disk. */
+int	fsck_dir_write(struct fsck *f, int64_t frag, const uint8_t *buf,
+	    size_t len);
+/* The length of an entry's name in this file system's format. */
+int	fsck_namlen(const struct fsck *f, const struct direct *d);
+/* Name inode ino "#ino" in lost+found (made when missing); a
+ * directory's ".." then names lost+found.  false: not done. */
+bool	fsck_linkup(struct fsck *f, uint64_t ino);
 
 #endif

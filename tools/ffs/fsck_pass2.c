@@ -3,6 +3,11 @@
  * targets allocated, d_type, one name per directory), pass 3 (every
  * directory reachable from the root, ".." naming the real parent) and
  * pass 4 (link counts against the references pass 2 found).
+ *
+ * Repairs: a corrupted entry is salvaged as NetBSD does (the rest of
+ * its chunk dropped); unreachable directories and unreferenced inodes
+ * go to lost+found (fsck_dir.c) or are cleared; link counts are set
+ * to the references found.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +20,7 @@ struct dirscan {
 	uint64_t size;
 	int64_t	entry;		/* entries seen so far */
 	bool	newfmt;		/* entries carry d_type */
+	bool	dirty;		/* buf was repaired: write it back */
 	uint8_t	*buf;
 };
 
@@ -115,6 +121,9 @@ check_name(struct fsck *f, struct dirscan *s, const struct direct *d,
 		return;
 	}
 	check_target(f, s, d, name);
+	if (s->ino == ROOTINO && f->state[d->d_ino] == DSTATE &&
+	    strcmp(name, "lost+found") == 0)
+		f->lfdir = d->d_ino;
 	if (f->state[d->d_ino] == DSTATE) {
 		if (f->parent[d->d_ino] != 0)
 			fsck_problem(f, "REMOVE? no", "EXTRANEOUS HARD LINK TO "
@@ -124,22 +133,49 @@ check_name(struct fsck *f, struct dirscan *s, const struct direct *d,
 	}
 }
 
+/*
+ * NetBSD's salvage of a bad entry at pos: the rest of the chunk goes,
+ * given to the entry before it, or (first in the chunk) made one
+ * empty entry.  The names lost there leave their inodes to pass 3
+ * and 4.
+ */
+static void
+salvage_chunk(uint8_t *c, int pos, int prev)
+{
+	struct direct d;
+
+	if (pos == 0) {
+		d = (struct direct){ 0, DIRBLKSIZ, 0, 0 };
+		memcpy(c, &d, sizeof(d));
+		c[DIRECT_HDR] = '\0';
+		return;
+	}
+	memcpy(&d, c + prev, sizeof(d));
+	d.d_reclen = (uint16_t)(DIRBLKSIZ - prev);
+	memcpy(c + prev, &d, sizeof(d));
+}
+
 /* One 512-byte chunk at byte off of the directory. */
 static void
 scan_chunk(struct fsck *f, struct dirscan *s, uint8_t *c, uint64_t off)
 {
-	for (int pos = 0; pos + DIRECT_HDR <= DIRBLKSIZ;) {
+	for (int pos = 0, prev = 0; pos + DIRECT_HDR <= DIRBLKSIZ;) {
 		struct direct d;
 		char name[MAXNAMLEN + 1];
 		int namlen;
 
 		if (!entry_ok(f, c + pos, DIRBLKSIZ - pos, s->size - off - pos,
 		    s->newfmt, &namlen)) {
-			fsck_problem(f, "SALVAGE? no", "DIRECTORY CORRUPTED "
-			    "I=%llu OFFSET %llu", (unsigned long long)s->ino,
-			    (unsigned long long)(off + (uint64_t)pos));
+			if (fsck_ask(f, "SALVAGED", "SALVAGE", "DIRECTORY "
+			    "CORRUPTED I=%llu OFFSET %llu",
+			    (unsigned long long)s->ino,
+			    (unsigned long long)(off + (uint64_t)pos))) {
+				salvage_chunk(c, pos, prev);
+				s->dirty = true;
+			}
 			return;
 		}
+		prev = pos;
 		memcpy(&d, c + pos, sizeof(d));
 		memcpy(name, c + pos + DIRECT_HDR, (size_t)namlen);
 		name[namlen] = '\0';
@@ -165,6 +201,9 @@ scan_block(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
 	for (size_t c = 0; c + DIRBLKSIZ <= len && off + c < s->size;
 	    c += DIRBLKSIZ)
 		scan_chunk(f, s, s->buf + c, off + c);
+	if (s->dirty)
+		(void)fsck_dir_write(f, frag, s->buf, len);
+	s->dirty = false;
 	return 0;
 }
 
@@ -206,18 +245,21 @@ pass2(struct fsck *f)
 
 /* --- pass 3 -------------------------------------------------------------------- */
 
-static void
-report_orphan(struct fsck *f, uint64_t ino)
+/* The top of an unreachable chain of directories: reconnected into
+ * lost+found if the options agree, else reported. */
+static bool
+reconnect_dir(struct fsck *f, uint64_t ino)
 {
 	struct dino di;
 
 	if (fsck_inode(f, ino, &di) != 0)
-		return;
-	fsck_problem(f, "RECONNECT? no", "UNREF DIR I=%llu OWNER=%u MODE=%o "
-	    "SIZE=%llu", (unsigned long long)ino, di.uid, di.mode,
-	    (unsigned long long)di.size);
+		return false;
+	return fsck_ask(f, "RECONNECTED", "RECONNECT", "UNREF DIR I=%llu "
+	    "OWNER=%u MODE=%o SIZE=%llu", (unsigned long long)ino, di.uid,
+	    di.mode, (unsigned long long)di.size) && fsck_linkup(f, ino);
 }
 
+/* conn[d]: 1 reachable from the root, 2 known not to be. */
 void
 pass3(struct fsck *f)
 {
@@ -229,6 +271,8 @@ pass3(struct fsck *f)
 	for (uint64_t i = 0; i < f->maxino; i++)
 		ndirs += f->state[i] == DSTATE;
 	conn[ROOTINO] = 1;
+	if (f->lfdir != 0)
+		conn[f->lfdir] = f->parent[f->lfdir] == ROOTINO;
 	for (uint64_t d = ROOTINO + 1; d < f->maxino; d++) {
 		uint64_t x = d, steps = 0;
 
@@ -237,8 +281,12 @@ pass3(struct fsck *f)
 		while (!conn[x] && f->parent[x] != 0 && steps++ <= ndirs)
 			x = f->parent[x];
 		if (!conn[x]) {
-			report_orphan(f, d);
-			f->state[d] = BADSTATE;	/* pass 4: reported */
+			conn[x] = reconnect_dir(f, x) ? 1 : 2;
+			if (f->lfdir != 0 && f->parent[f->lfdir] == ROOTINO)
+				conn[f->lfdir] = 1;
+		}
+		if (conn[x] == 2) {
+			f->state[d] = BADSTATE;	/* reported at its top */
 			continue;
 		}
 		for (x = d; !conn[x]; x = f->parent[x])
@@ -255,18 +303,27 @@ pass3(struct fsck *f)
 
 /* --- pass 4 -------------------------------------------------------------------- */
 
-/* An inode no name reaches.  Empty, or with no links left (a file
- * still open when the system stopped): cleared, as NetBSD does
- * (preen too).  Otherwise it belongs in lost+found. */
+static void adjust(struct fsck *, uint64_t, const struct dino *);
+
+/* An inode no name reaches, as NetBSD's pass 4: with links, it is
+ * reconnected into lost+found (preen clears an empty one instead);
+ * with none left (a file still open when the system stopped), or
+ * when -y cannot reconnect it, it is cleared. */
+
 static void
 unref(struct fsck *f, uint64_t ino, const struct dino *di)
 {
-	if (di->nlink > 0 && di->size > 0) {
-		fsck_problem(f, "RECONNECT? no", "UNREF %s I=%llu OWNER=%u "
-		    "MODE=%o SIZE=%llu", type_name(f, ino),
+	if (di->nlink > 0 && !(f->preen && di->size == 0)) {
+		if (fsck_ask(f, "RECONNECTED", "RECONNECT", "UNREF %s I=%llu "
+		    "OWNER=%u MODE=%o SIZE=%llu", type_name(f, ino),
 		    (unsigned long long)ino, di->uid, di->mode,
-		    (unsigned long long)di->size);
-		return;
+		    (unsigned long long)di->size) && fsck_linkup(f, ino)) {
+			if (f->found[ino] != f->nlink[ino])
+				adjust(f, ino, di);
+			return;
+		}
+		if (!f->yes)
+			return;
 	}
 	if (!fsck_ask(f, "CLEARED", "CLEAR", "UNREF %s I=%llu OWNER=%u "
 	    "MODE=%o SIZE=%llu", type_name(f, ino), (unsigned long long)ino,
