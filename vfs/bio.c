@@ -41,7 +41,10 @@
  * The syncer, a kernel thread started with the first dirty buffer,
  * wakes every second and writes the buffers dirty for longer than
  * bc_syncdelay (5 s: NetBSD waits 30 s, but an emulated disk is more
- * often a host file someone is about to look at).  Halting stops it.
+ * often a host file someone is about to look at).  Every two delays it
+ * also calls the hooks file systems registered (bio_hook_add), as
+ * NetBSD's syncer calls VFS_SYNC: FFS writes its superblock there, so
+ * a crash leaves the totals at most ~15 s old.  Halting stops it.
  *
  * Reads: a bread that misses right after a bread of the preceding
  * block of the same device also reads the following blocks in the
@@ -75,6 +78,7 @@
 #define NSEC		1000000000LL
 #define BC_SYNCDELAY	(5 * NSEC)
 #define BC_SYNCTICK	NSEC
+#define BC_NHOOK	4		/* periodic sync hooks */
 
 enum bqueue_id { BQ_BUSY, BQ_CLEAN, BQ_DIRTY };
 
@@ -126,6 +130,10 @@ static kcondvar_t bc_syncer_cv;		/* bc_lock: wake it */
 static int64_t bc_syncdelay = BC_SYNCDELAY;	/* bc_lock */
 static bool bc_syncer_urgent;		/* bc_lock: memory is short */
 static bool bc_syncer_stop;		/* bc_lock */
+static void (*bc_hooks[BC_NHOOK])(void);	/* bc_lock */
+static int bc_hookrun;			/* bc_lock: syncer inside hooks */
+static kcondvar_t bc_hookcv;		/* bc_lock: bc_hookrun fell to 0 */
+static int64_t bc_hooklast;		/* bc_lock: when hooks last ran */
 static _Atomic bool bc_syncer_started;
 static struct rumpuser_thread *bc_syncer_thread;	/* bc_lock */
 static bool bc_inited;
@@ -1029,15 +1037,19 @@ bawrite(struct buf *bp)
 /* --- flushing and forgetting ------------------------------------------------ */
 
 /* The first dirty buffer of dev (any: NODEV) this pass has not
- * visited, created before seqlimit (bc_lock held). */
+ * visited, created before seqlimit, that want (if any) wants (bc_lock
+ * held). */
 static struct bufhdr *
-bc_next_dirty(uint64_t dev, uint64_t pass, uint64_t seqlimit)
+bc_next_dirty(uint64_t dev, uint64_t pass, uint64_t seqlimit,
+    bflush_want_t want, void *arg)
 {
 	struct bufhdr *bh;
 
 	for (bh = bc_dirty.bq_head; bh != NULL; bh = bh->bh_next)
 		if ((dev == NODEV || bh->bh_buf.b_dev == dev) &&
-		    bh->bh_visit != pass && bh->bh_seq <= seqlimit)
+		    bh->bh_visit != pass && bh->bh_seq <= seqlimit &&
+		    (want == NULL || want(arg, bh->bh_buf.b_blkno,
+		    bh->bh_buf.b_flags)))
 			return bh;
 	return NULL;
 }
@@ -1089,6 +1101,17 @@ bc_sync_devs(uint64_t dev)
 int
 bflush(uint64_t dev)
 {
+	return bflush_some(dev, NULL, NULL);
+}
+
+/*
+ * bflush of the buffers want says yes to.  Busy buffers are waited for
+ * all the same (their flags are their owner's until released), and
+ * a neighbour of a wanted buffer may go out in the same driver call.
+ */
+int
+bflush_some(uint64_t dev, bflush_want_t want, void *arg)
+{
 	struct bufhdr *bh;
 	uint64_t pass, seqlimit;
 	int error = 0, e;
@@ -1097,7 +1120,8 @@ bflush(uint64_t dev)
 	pass = ++bc_passgen;
 	seqlimit = bc_seq;
 	for (;;) {
-		if ((bh = bc_next_dirty(dev, pass, seqlimit)) != NULL) {
+		if ((bh = bc_next_dirty(dev, pass, seqlimit, want, arg)) !=
+		    NULL) {
 			bh->bh_visit = pass;
 			bc_take(bh);
 			e = bc_writeback_locked(bh, pass);
@@ -1208,6 +1232,60 @@ bc_syncer_pass(void)
 	mutex_exit(&bc_lock);
 }
 
+/*
+ * Every two sync delays (10 s by default), the hooks: file systems
+ * write what they keep outside buffers (FFS: superblock and summary)
+ * as delayed writes, which then leave with the buffers.  bc_lock held
+ * on entry and return, dropped around the calls.
+ */
+static void
+bc_run_hooks(void)
+{
+	void (*fns[BC_NHOOK])(void);
+	int64_t now = mono_ns();
+	int i;
+
+	if (now - bc_hooklast < 2 * bc_syncdelay)
+		return;
+	bc_hooklast = now;
+	memcpy(fns, bc_hooks, sizeof(fns));
+	bc_hookrun++;
+	mutex_exit(&bc_lock);
+	for (i = 0; i < BC_NHOOK; i++)
+		if (fns[i] != NULL)
+			fns[i]();
+	mutex_enter(&bc_lock);
+	if (--bc_hookrun == 0)
+		cv_broadcast(&bc_hookcv);
+}
+
+int
+bio_hook_add(void (*fn)(void))
+{
+	int i, error = ENOSPC;
+
+	mutex_enter(&bc_lock);
+	for (i = 0; i < BC_NHOOK && error != 0; i++)
+		if (bc_hooks[i] == NULL) {
+			bc_hooks[i] = fn;
+			error = 0;
+		}
+	mutex_exit(&bc_lock);
+	return error;
+}
+
+void
+bio_hook_remove(void (*fn)(void))
+{
+	mutex_enter(&bc_lock);
+	for (int i = 0; i < BC_NHOOK; i++)
+		if (bc_hooks[i] == fn)
+			bc_hooks[i] = NULL;
+	while (bc_hookrun > 0)		/* it may be running it now */
+		cv_wait(&bc_hookcv, &bc_lock);
+	mutex_exit(&bc_lock);
+}
+
 static void *
 bc_syncer_main(void *arg)
 {
@@ -1222,6 +1300,7 @@ bc_syncer_main(void *arg)
 		(void)cv_timedwait_ns(&bc_syncer_cv, &bc_lock, tick, false);
 		if (bc_syncer_stop)
 			break;
+		bc_run_hooks();
 		if (bc_dirty.bq_head == NULL)
 			continue;
 		mutex_exit(&bc_lock);
@@ -1365,6 +1444,7 @@ bio_init(void)
 	for (i = 0; i < BC_NWAIT; i++)
 		cv_init(&bc_waitcv[i]);
 	cv_init(&bc_syncer_cv);
+	cv_init(&bc_hookcv);
 	bc_cap = bc_capsize();
 	bdev_init();
 	bc_inited = true;

@@ -408,6 +408,7 @@ struct buf {
 #define B_DELWRI	0x04	/* dirty, not yet written */
 #define B_ERROR		0x08
 #define B_INVAL		0x10	/* drop on release */
+#define B_FILEDATA	0x20	/* a regular file's data (set by its fs) */
 int	bread(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp);
 int	getblk(uint64_t dev, int64_t blkno, size_t size, struct buf **bpp);
 int	bwrite(struct buf *bp);
@@ -430,6 +431,14 @@ void	brelse(struct buf *bp);
 /* Write every dirty buffer of dev (all devices: NODEV), then d_sync;
  * the first error, if any. */
 int	bflush(uint64_t dev);
+/* bflush of the dirty buffers want(arg, b_blkno, b_flags) accepts
+ * (called under the cache's lock: it must not sleep or lock). */
+typedef bool (*bflush_want_t)(void *arg, int64_t blkno, int flags);
+int	bflush_some(uint64_t dev, bflush_want_t want, void *arg);
+/* fn runs in the syncer every two sync delays (10 s); ENOSPC if full.
+ * remove returns once the syncer is not running it. */
+int	bio_hook_add(void (*fn)(void));
+void	bio_hook_remove(void (*fn)(void));
 /* Forget the buffers of dev (after bflush, at last close). */
 void	binval(uint64_t dev);
 /* Forget dev's buffers starting in [blkno, blkno + n), dirty or
