@@ -192,9 +192,12 @@ conn_input(struct sp_conn *c)
 	bool direct;
 	int i, r;
 
-	/* a handshake being made holds what follows until it is done */
+	/* a handshake being made holds what follows until it is done;
+	 * frames read ahead and left are seen to by server_loop */
 	for (i = 0; i < SP_FRAMEBURST && !c->c_closing &&
 	    !atomic_load(&c->c_hold); i++) {
+		if (i > 0 && sp_reader_dry(&c->c_rd))
+			return 0;	/* empty: no read just to hear so */
 		if ((r = sp_reader_fill(c->c_fd, &c->c_rd, SP_MAXREQ)) == 0)
 			return 0;
 		if (r < 0)
@@ -226,6 +229,14 @@ conn_drop(struct sp_server *s, int slot)
 	conn_deliver_direct(c, 0, false);	/* an answer cut short */
 	conn_kill(c);
 	reap_queue(c);
+}
+
+/* Frames read ahead wait for the poll thread, which poll cannot tell. */
+static bool
+conn_ahead(struct sp_conn *c)
+{
+	return !c->c_closing && !atomic_load(&c->c_hold) &&
+	    sp_reader_ahead(&c->c_rd);
 }
 
 static void
@@ -322,12 +333,14 @@ server_loop(void *arg)
 	struct sp_server *s = arg;
 	struct pollfd pfd[2 + SP_MAXCONN];
 	int slot[2 + SP_MAXCONN];
-	bool pause = false;
+	bool pause = false, ahead;
 	int i, n;
+	short ev;
 	struct sp_conn *c;
 
 	for (;;) {
 		n = 0;
+		ahead = false;
 		pfd[n++] = (struct pollfd){ .fd = s->s_lfd,
 		    .events = pause ? 0 : POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = s->s_wakefd,
@@ -341,8 +354,9 @@ server_loop(void *arg)
 				pfd[n].events |= POLLOUT;
 			pfd[n].revents = 0;
 			slot[n++] = i;
+			ahead |= conn_ahead(c);
 		}
-		if (poll(pfd, (nfds_t)n, pause ? 100 : -1) < 0) {
+		if (poll(pfd, (nfds_t)n, ahead ? 0 : pause ? 100 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -353,9 +367,13 @@ server_loop(void *arg)
 			break;
 		if (pfd[1].revents & POLLIN)
 			server_drain_wake(s);
-		for (i = 2; i < n; i++)
-			if (pfd[i].revents != 0)
-				conn_event(s, slot[i], pfd[i].revents);
+		for (i = 2; i < n; i++) {
+			ev = pfd[i].revents;
+			if (conn_ahead(s->s_conns[slot[i]]))
+				ev |= POLLIN;
+			if (ev != 0)
+				conn_event(s, slot[i], ev);
+		}
 		if (pfd[0].revents & POLLIN)
 			pause = !server_accept(s);
 		else if (pause)

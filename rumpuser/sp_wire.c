@@ -377,6 +377,47 @@ hdr_accept(struct sp_reader *r, uint64_t maxlen)
 	return r->body == NULL ? ENOMEM : 0;
 }
 
+/*
+ * One read into buf: bytes (> 0), 0 if the socket has nothing now, or
+ * -errno (ECONNRESET at end of file).  A read that returns less than
+ * asked took all the socket had: r->dry.
+ */
+static ssize_t
+reader_read(int fd, struct sp_reader *r, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return -ECONNRESET;
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		n = 0;
+	}
+	r->dry = (size_t)n < len;
+	return n;
+}
+
+/* Move up to len read-ahead bytes to dst; how many moved. */
+static size_t
+reader_take(struct sp_reader *r, void *dst, size_t len)
+{
+	size_t n = r->iend - r->ioff < len ? r->iend - r->ioff : len;
+
+	memcpy(dst, r->ibuf + r->ioff, n);
+	r->ioff += n;
+	return n;
+}
+
+/*
+ * Headers come through the read-ahead buffer, which takes whatever
+ * the socket has (a small frame, header and body, in one read; often
+ * the next frames too).  A body's remainder is read straight into the
+ * body: big COPYIN answers are not copied twice.
+ */
 int
 sp_reader_fill(int fd, struct sp_reader *r, uint64_t maxlen)
 {
@@ -385,51 +426,56 @@ sp_reader_fill(int fd, struct sp_reader *r, uint64_t maxlen)
 	int error;
 
 	while (r->hgot < SP_HDRSZ) {
-		n = read(fd, (char *)&r->hdr + r->hgot, SP_HDRSZ - r->hgot);
-		if (n == 0)
-			return -ECONNRESET;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -errno;
+		if (r->ioff == r->iend) {
+			n = reader_read(fd, r, r->ibuf, sizeof(r->ibuf));
+			if (n <= 0)
+				return (int)n;
+			r->ioff = 0;
+			r->iend = (size_t)n;
 		}
-		r->hgot += (size_t)n;
+		r->hgot += reader_take(r, (char *)&r->hdr + r->hgot,
+		    SP_HDRSZ - r->hgot);
 		if (r->hgot == SP_HDRSZ &&
 		    (error = hdr_accept(r, maxlen)) != 0)
 			return -error;
 	}
 	want = (size_t)(r->hdr.len - SP_HDRSZ);
 	while (r->bgot < want) {
-		n = read(fd, r->body + r->bgot, want - r->bgot);
-		if (n == 0)
-			return -ECONNRESET;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -errno;
+		if (r->ioff < r->iend) {
+			r->bgot += reader_take(r, r->body + r->bgot,
+			    want - r->bgot);
+			continue;
 		}
+		n = reader_read(fd, r, r->body + r->bgot, want - r->bgot);
+		if (n <= 0)
+			return (int)n;
 		r->bgot += (size_t)n;
 	}
 	return 1;
 }
 
+bool
+sp_reader_ahead(const struct sp_reader *r)
+{
+	return r->ioff < r->iend;
+}
+
+bool
+sp_reader_dry(const struct sp_reader *r)
+{
+	return r->ioff == r->iend && r->dry;
+}
+
+/* The frame is the caller's now; what was read ahead stays. */
 void
 sp_reader_reset(struct sp_reader *r)
 {
-	uint64_t (*limit)(const struct sp_hdr *, void *) = r->limit;
-	void *(*target)(const struct sp_hdr *, void *) = r->target;
-	void *arg = r->limit_arg;
-
 	if (!r->direct)
 		free(r->body);
-	memset(r, 0, sizeof(*r));
-	r->limit = limit;
-	r->target = target;
-	r->limit_arg = arg;
+	memset(&r->hdr, 0, sizeof(r->hdr));
+	r->hgot = r->bgot = 0;
+	r->body = NULL;
+	r->direct = false;
 }
 
 /* Read exactly len bytes, waiting if the socket is non-blocking. */

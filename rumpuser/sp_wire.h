@@ -103,12 +103,18 @@ int	sp_send2(int fd, const struct sp_hdr *h, const void *b1, size_t l1,
  * error, a length below 24 (EBADMSG) or above maxlen (EMSGSIZE), or a
  * body that cannot be allocated (ENOMEM).  A zeroed struct is ready.
  */
+#define SP_READAHEAD	1024
 struct sp_reader {
 	struct sp_hdr hdr;
 	size_t	hgot;		/* header bytes read */
 	uint8_t	*body;		/* malloc'ed (or target's), len - 24 bytes */
 	size_t	bgot;
 	bool	direct;		/* body is the target's, not ours */
+	/* Bytes read beyond the frame being assembled, kept by
+	 * sp_reader_reset: ibuf[ioff, iend). */
+	uint8_t	ibuf[SP_READAHEAD];
+	size_t	ioff, iend;
+	bool	dry;		/* the last read took all the socket had */
 	/* Optional, kept by sp_reader_reset: the largest length allowed
 	 * for this header, asked once the header is in (instead of
 	 * maxlen); lets a server size a reply by what it asked for. */
@@ -122,7 +128,14 @@ struct sp_reader {
 	void	*limit_arg;	/* for both hooks */
 };
 int	sp_reader_fill(int fd, struct sp_reader *r, uint64_t maxlen);
-void	sp_reader_reset(struct sp_reader *r);	/* frees a malloc'ed body */
+/* Forget the frame just handed over (freeing a malloc'ed body); bytes
+ * read ahead stay for the next. */
+void	sp_reader_reset(struct sp_reader *r);
+/* Bytes of following frames are buffered: poll will not report them. */
+bool	sp_reader_ahead(const struct sp_reader *r);
+/* Nothing buffered and the last read emptied the socket: no need to
+ * read again (and hear EAGAIN) before poll reports more. */
+bool	sp_reader_dry(const struct sp_reader *r);
 
 /* Read one whole frame (client side); waits with poll if the socket is
  * non-blocking.  *bodyp is NULL for a header-only frame, else malloc'ed.

@@ -274,3 +274,31 @@ TEST(call_right_behind_handshake)
 		tc_close(&t);
 	}
 }
+
+/* Three hundred calls in one write (more than the server reads from
+ * one client per round, and more than its read-ahead holds): every
+ * one is answered. */
+TEST(three_hundred_calls_in_one_write)
+{
+	enum { N = 300 };
+	static struct tc_hdr h[N];
+	struct tc_frame f;
+	int64_t rv[2];
+	struct tc t;
+	int i, ok = 0;
+
+	CHECK_EQ(tc_open(&t, "burst"), 0);
+	for (i = 0; i < N; i++)
+		h[i] = (struct tc_hdr){ 24, t.reqno + (uint64_t)i, TC_REQ,
+		    TC_SYSCALL, SYS_getpid };
+	CHECK_EQ(tc_writen(t.fd, h, sizeof(h)), 0);
+	for (i = 0; i < N; i++) {
+		if (tc_await(&t, t.reqno + (uint64_t)i, &f, TC_MS) != 0)
+			break;
+		if (tc_result(&f, rv) == 0 && rv[0] == t.pid)
+			ok++;
+		free(f.body);
+	}
+	CHECK_EQ(ok, N);
+	tc_close(&t);
+}
