@@ -53,6 +53,21 @@ fsck_problem(struct fsck *f, const char *question, const char *fmt, ...)
 	f->problems++;
 }
 
+void
+fsck_note(struct fsck *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->preen)
+		printf("%s: ", f->name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (f->preen)
+		stop_preen(f);
+}
+
 bool
 fsck_ask(struct fsck *f, const char *preen, const char *question,
     const char *fmt, ...)
@@ -120,7 +135,7 @@ fsck_write(struct fsck *f, const void *buf, size_t len, int64_t frag)
 /* Read inode ino raw, let fn change it, write it back. */
 static int
 patch_inode(struct fsck *f, uint64_t ino, void (*fn)(struct fsck *,
-    uint8_t *, int16_t), int16_t arg)
+    uint8_t *, uint64_t), uint64_t arg)
 {
 	uint8_t raw[256];
 	size_t len = (size_t)fs_dinode_size(&f->fs);
@@ -143,7 +158,7 @@ patch_inode(struct fsck *f, uint64_t ino, void (*fn)(struct fsck *,
 
 /* di_nlink is the 16 bits at byte 2 in both inode formats. */
 static void
-put_nlink(struct fsck *f, uint8_t *raw, int16_t n)
+put_nlink(struct fsck *f, uint8_t *raw, uint64_t n)
 {
 	uint16_t v = (uint16_t)n;
 
@@ -152,8 +167,25 @@ put_nlink(struct fsck *f, uint8_t *raw, int16_t n)
 	memcpy(raw + 2, &v, 2);
 }
 
+/* di_blocks: 64 bits at 24 (UFS2), 32 bits at 104 (UFS1). */
 static void
-put_zero(struct fsck *f, uint8_t *raw, int16_t unused)
+put_blocks(struct fsck *f, uint8_t *raw, uint64_t n)
+{
+	if (fs_is_ufs2(&f->fs)) {
+		if (f->swapped)
+			n = __builtin_bswap64(n);
+		memcpy(raw + 24, &n, 8);
+		return;
+	}
+	uint32_t v = (uint32_t)n;
+
+	if (f->swapped)
+		v = __builtin_bswap32(v);
+	memcpy(raw + 104, &v, 4);
+}
+
+static void
+put_zero(struct fsck *f, uint8_t *raw, uint64_t unused)
 {
 	(void)unused;
 	memset(raw, 0, (size_t)fs_dinode_size(&f->fs));
@@ -162,7 +194,13 @@ put_zero(struct fsck *f, uint8_t *raw, int16_t unused)
 int
 fsck_set_nlink(struct fsck *f, uint64_t ino, int16_t nlink)
 {
-	return patch_inode(f, ino, put_nlink, nlink);
+	return patch_inode(f, ino, put_nlink, (uint64_t)(uint16_t)nlink);
+}
+
+int
+fsck_set_blocks(struct fsck *f, uint64_t ino, uint64_t blocks)
+{
+	return patch_inode(f, ino, put_blocks, blocks);
 }
 
 int

@@ -29,8 +29,10 @@
 #include "tools/ffs/ffs_dev.h"
 #include "tools/ffs/ffs_fmt.h"
 
-/* Inode states after pass 1. */
-enum { USTATE, FSTATE, DSTATE, BADSTATE };
+/* Inode states after pass 1: unallocated, file, directory, bad
+ * (reported, left alone), to be cleared (bad or duplicate blocks:
+ * its names are removed in pass 2, the inode cleared in pass 4). */
+enum { USTATE, FSTATE, DSTATE, BADSTATE, CLEARSTATE };
 
 struct fsck {
 	struct ffs_dev dev;
@@ -48,6 +50,7 @@ struct fsck {
 	uint32_t *dotdot;	/* per directory: its ".." */
 	int32_t	*initedi;	/* per cg: inodes worth reading */
 	int64_t	*dups;		/* frags claimed twice */
+	uint8_t	*dupfreed;	/* per dups entry: an owner was cleared */
 	size_t	ndups, capdups;
 	int64_t	nfiles, nused;
 	int	problems;	/* unresolved */
@@ -65,6 +68,10 @@ enum { ASK_NOT, ASK_YES, ASK_NO };
 
 void	fsck_problem(struct fsck *f, const char *question, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
+/* A finding that a later question settles (NetBSD's pfatal outside
+ * preen): printed, not counted; preening, it ends the run. */
+void	fsck_note(struct fsck *f, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* A repairable problem: prints it and the question; true: repair.
  * preen: the word NetBSD's preen prints ("SALVAGED"), NULL if preen
  * must stop here. */
@@ -76,9 +83,11 @@ void	fsck_fatal(struct fsck *f, const char *fmt, ...)
 int	fsck_read(struct fsck *f, void *buf, size_t len, int64_t frag);
 /* Write raw bytes (disk order); a failure is an unresolved problem. */
 int	fsck_write(struct fsck *f, const void *buf, size_t len, int64_t frag);
-/* Set the nlink of inode ino; clear inode ino (all zero). */
+/* Set the nlink of inode ino; clear inode ino (all zero); set its
+ * di_blocks. */
 int	fsck_set_nlink(struct fsck *f, uint64_t ino, int16_t nlink);
 int	fsck_clear_inode(struct fsck *f, uint64_t ino);
+int	fsck_set_blocks(struct fsck *f, uint64_t ino, uint64_t blocks);
 /* The primary superblock as it should be on disk now (sbsize bytes,
  * disk order), from the disk's copy with the fields fsck keeps. */
 int	fsck_sb_image(struct fsck *f, uint8_t *buf);

@@ -185,7 +185,7 @@ claim_blocks(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
 
 	(void)lbn;
 	if (bad) {
-		fsck_problem(f, NULL, "%lld BAD I=%llu", (long long)frag,
+		fsck_note(f, "%lld BAD I=%llu", (long long)frag,
 		    (unsigned long long)c->ino);
 		if (c->nbad++ >= MAXBAD) {
 			fsck_problem(f, "CONTINUE? no", "EXCESSIVE BAD BLKS "
@@ -202,7 +202,7 @@ claim_blocks(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
 			f->nused++;
 			continue;
 		}
-		fsck_problem(f, NULL, "%lld DUP I=%llu", (long long)(frag + i),
+		fsck_note(f, "%lld DUP I=%llu", (long long)(frag + i),
 		    (unsigned long long)c->ino);
 		add_dup(f, frag + i);
 		dup = true;
@@ -316,6 +316,8 @@ check_allocated(struct fsck *f, uint64_t ino, const struct dino *di)
 	f->state[ino] = (di->mode & IFMT) == IFDIR ? DSTATE : FSTATE;
 	if (has_blocks(&f->fs, di))
 		(void)walk_blocks(f, di, claim_blocks, &c, &r);
+	if (c.nbad > 0 || c.ndup > 0)
+		f->state[ino] = CLEARSTATE;
 	if (r.beyond > 0)
 		fsck_problem(f, "SALVAGE? no", "PARTIALLY TRUNCATED INODE "
 		    "I=%llu (%d pointers past size %llu)",
@@ -325,10 +327,11 @@ check_allocated(struct fsck *f, uint64_t ino, const struct dino *di)
 		fsck_problem(f, "ADJUST LENGTH? no", "DIRECTORY I=%llu "
 		    "CONTAINS EMPTY BLOCKS", (unsigned long long)ino);
 	want = (uint64_t)c.frags * (uint64_t)(f->fs.fs_fsize / DEV_BSIZE);
-	if (di->blocks != want)
-		fsck_problem(f, "CORRECT? no", "INCORRECT BLOCK COUNT I=%llu "
-		    "(%llu should be %llu)", (unsigned long long)ino,
-		    (unsigned long long)di->blocks, (unsigned long long)want);
+	if (di->blocks != want && f->state[ino] != CLEARSTATE &&
+	    fsck_ask(f, "CORRECTED", "CORRECT", "INCORRECT BLOCK COUNT I=%llu "
+	    "(%llu should be %llu)", (unsigned long long)ino,
+	    (unsigned long long)di->blocks, (unsigned long long)want))
+		(void)fsck_set_blocks(f, ino, want);
 }
 
 static void
@@ -347,9 +350,9 @@ check_inode(struct fsck *f, uint64_t ino, const struct dino *di)
 		clear = clear && di->db[i] == 0;
 	for (int i = 0; i < NIADDR; i++)
 		clear = clear && di->ib[i] == 0;
-	if (!clear)
-		fsck_problem(f, "CLEAR? no", "PARTIALLY ALLOCATED INODE "
-		    "I=%llu", (unsigned long long)ino);
+	if (!clear && fsck_ask(f, NULL, "CLEAR", "PARTIALLY ALLOCATED INODE "
+	    "I=%llu", (unsigned long long)ino))
+		(void)fsck_clear_inode(f, ino);
 }
 
 /* Mark the areas no inode may own (spec 15, pass 1). */
@@ -448,8 +451,35 @@ cmp64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * A dup frag stays in use while another owner keeps it: pass 1 listed
+ * it once per extra claim, so each cleared owner uses up one listing
+ * and the owner cleared after the last listing frees it.
+ */
+static bool
+keep_dup(struct fsck *f, int64_t k)
+{
+	int64_t *p;
+	size_t i;
+
+	if (f->ndups == 0 ||
+	    (p = bsearch(&k, f->dups, f->ndups, sizeof(k), cmp64)) == NULL)
+		return false;
+	if (f->dupfreed == NULL &&
+	    (f->dupfreed = calloc(f->ndups, 1)) == NULL)
+		fsck_fatal(f, "out of memory");
+	for (i = (size_t)(p - f->dups); i > 0 && f->dups[i - 1] == k; i--)
+		;
+	for (; i < f->ndups && f->dups[i] == k; i++)
+		if (!f->dupfreed[i]) {
+			f->dupfreed[i] = 1;
+			return true;
+		}
+	return false;
+}
+
 /* What a cleared inode gave back: its frags are free again for pass
- * 5, except those another owner also claims (the dups). */
+ * 5, except those another owner keeps (keep_dup). */
 static int
 release_frags(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
 {
@@ -460,8 +490,7 @@ release_frags(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
 	for (int i = 0; i < n; i++) {
 		int64_t k = frag + i;
 
-		if (f->ndups > 0 && bsearch(&k, f->dups, f->ndups, sizeof(k),
-		    cmp64) != NULL)
+		if (keep_dup(f, k))
 			continue;
 		if (bit_isset(f->blockmap, k)) {
 			bit_clr(f->blockmap, k);
@@ -493,9 +522,11 @@ find_dups(struct fsck *f, int64_t frag, int n, int64_t lbn, void *arg)
 	for (int i = 0; i < n; i++) {
 		int64_t k = frag + i;
 
-		if (bsearch(&k, f->dups, f->ndups, sizeof(k), cmp64) != NULL)
+		if (bsearch(&k, f->dups, f->ndups, sizeof(k), cmp64) != NULL) {
 			printf("%lld DUP I=%llu\n", (long long)k,
 			    (unsigned long long)ino);
+			f->state[ino] = CLEARSTATE;
+		}
 	}
 	return 0;
 }
@@ -505,7 +536,8 @@ rescan_inode(struct fsck *f, uint64_t ino, const struct dino *di)
 {
 	struct walkres r;
 
-	if (f->state[ino] != FSTATE && f->state[ino] != DSTATE)
+	if (f->state[ino] != FSTATE && f->state[ino] != DSTATE &&
+	    f->state[ino] != CLEARSTATE)
 		return;
 	if (has_blocks(&f->fs, di))
 		(void)walk_blocks(f, di, find_dups, &ino, &r);

@@ -27,7 +27,7 @@ struct dirscan {
 static const char *
 type_name(const struct fsck *f, uint64_t ino)
 {
-	return f->state[ino] == DSTATE ? "DIR" : "FILE";
+	return f->itype[ino] == IFDIR >> 12 ? "DIR" : "FILE";
 }
 
 /* NetBSD's dircheck: whether the entry at off (space bytes left in its
@@ -60,67 +60,78 @@ is_dot(const uint8_t *name, int n, int dots)
 	return n == dots && name[0] == '.' && (dots == 1 || name[1] == '.');
 }
 
-/* A reference to target from directory s->ino under name. */
-static void
-check_target(struct fsck *f, struct dirscan *s, const struct direct *d,
-    const char *name)
+/* A reference to target from directory s->ino under name; true if
+ * the entry was changed (removed: d_ino 0; or its d_type fixed).
+ * removable: a name, not "." or "..". */
+static bool
+check_target(struct fsck *f, struct dirscan *s, struct direct *d,
+    const char *name, bool removable)
 {
 	uint64_t t = d->d_ino;
+	int st = f->state[t];
+	const char *what = st == USTATE ? "UNALLOCATED" : "DUP/BAD";
 
-	if (f->state[t] == USTATE) {
-		fsck_problem(f, "REMOVE? no", "UNALLOCATED I=%llu NAME=%s "
-		    "(in DIR I=%llu)", (unsigned long long)t, name,
-		    (unsigned long long)s->ino);
-		return;
-	}
-	if (f->state[t] == BADSTATE) {
-		fsck_problem(f, "REMOVE? no", "DUP/BAD I=%llu NAME=%s "
-		    "(in DIR I=%llu)", (unsigned long long)t, name,
-		    (unsigned long long)s->ino);
-		return;
+	if (st == USTATE || st == BADSTATE || st == CLEARSTATE) {
+		if (!removable || st == BADSTATE) {
+			fsck_problem(f, "REMOVE? no", "%s I=%llu NAME=%s (in "
+			    "DIR I=%llu)", what, (unsigned long long)t, name,
+			    (unsigned long long)s->ino);
+			return false;
+		}
+		if (!fsck_ask(f, NULL, "REMOVE", "%s I=%llu NAME=%s (in DIR "
+		    "I=%llu)", what, (unsigned long long)t, name,
+		    (unsigned long long)s->ino))
+			return false;
+		d->d_ino = 0;
+		return true;
 	}
 	f->found[t]++;
-	if (s->newfmt && d->d_type != f->itype[t])
-		fsck_problem(f, "FIX? no", "BAD TYPE VALUE I=%llu NAME=%s "
-		    "(%d should be %d)", (unsigned long long)t, name,
-		    d->d_type, f->itype[t]);
+	if (!s->newfmt || d->d_type == f->itype[t] ||
+	    !fsck_ask(f, NULL, "FIX", "BAD TYPE VALUE I=%llu NAME=%s (%d "
+	    "should be %d)", (unsigned long long)t, name, d->d_type,
+	    f->itype[t]))
+		return false;
+	d->d_type = f->itype[t];
+	return true;
 }
 
-static void
-check_name(struct fsck *f, struct dirscan *s, const struct direct *d,
+static bool
+check_name(struct fsck *f, struct dirscan *s, struct direct *d,
     const char *name, int namlen)
 {
 	const uint8_t *nm = (const uint8_t *)name;
 	int64_t k = s->entry++;
+	bool changed;
 
 	if (k == 0) {
 		if (d->d_ino == s->ino && is_dot(nm, namlen, 1)) {
 			f->found[s->ino]++;
-			return;
+			return false;
 		}
 		fsck_problem(f, "FIX? no", "MISSING '.' I=%llu",
 		    (unsigned long long)s->ino);
 	} else if (k == 1 && d->d_ino != 0 && is_dot(nm, namlen, 2)) {
 		f->dotdot[s->ino] = d->d_ino;
-		check_target(f, s, d, name);
-		return;
+		return check_target(f, s, d, name, false);
 	} else if (k == 1)
 		fsck_problem(f, "FIX? no", "MISSING '..' I=%llu",
 		    (unsigned long long)s->ino);
 	if (d->d_ino == 0)
-		return;
+		return false;
 	if (is_dot(nm, namlen, 1) || is_dot(nm, namlen, 2)) {
 		fsck_problem(f, "FIX? no", "EXTRA '%s' ENTRY I=%llu", name,
 		    (unsigned long long)s->ino);
-		return;
+		return false;
 	}
 	if (d->d_ino == WINO || (s->newfmt && d->d_type == DT_WHT)) {
 		if (d->d_ino != WINO || !s->newfmt || d->d_type != DT_WHT)
 			fsck_problem(f, "FIX? no", "BAD WHITEOUT ENTRY I=%u "
 			    "NAME=%s", d->d_ino, name);
-		return;
+		return false;
 	}
-	check_target(f, s, d, name);
+	changed = check_target(f, s, d, name, true);
+	if (d->d_ino == 0)
+		return changed;
 	if (s->ino == ROOTINO && f->state[d->d_ino] == DSTATE &&
 	    strcmp(name, "lost+found") == 0)
 		f->lfdir = d->d_ino;
@@ -131,6 +142,7 @@ check_name(struct fsck *f, struct dirscan *s, const struct direct *d,
 		else
 			f->parent[d->d_ino] = (uint32_t)s->ino;
 	}
+	return changed;
 }
 
 /*
@@ -179,8 +191,11 @@ scan_chunk(struct fsck *f, struct dirscan *s, uint8_t *c, uint64_t off)
 		memcpy(&d, c + pos, sizeof(d));
 		memcpy(name, c + pos + DIRECT_HDR, (size_t)namlen);
 		name[namlen] = '\0';
-		if (d.d_ino != 0 || pos == 0)
-			check_name(f, s, &d, name, namlen);
+		if ((d.d_ino != 0 || pos == 0) &&
+		    check_name(f, s, &d, name, namlen)) {
+			memcpy(c + pos, &d, sizeof(d));
+			s->dirty = true;
+		}
 		pos += d.d_reclen;
 	}
 }
@@ -304,6 +319,7 @@ pass3(struct fsck *f)
 /* --- pass 4 -------------------------------------------------------------------- */
 
 static void adjust(struct fsck *, uint64_t, const struct dino *);
+static void clear_ino(struct fsck *, uint64_t, const struct dino *);
 
 /* An inode no name reaches, as NetBSD's pass 4: with links, it is
  * reconnected into lost+found (preen clears an empty one instead);
@@ -325,15 +341,31 @@ unref(struct fsck *f, uint64_t ino, const struct dino *di)
 		if (!f->yes)
 			return;
 	}
-	if (!fsck_ask(f, "CLEARED", "CLEAR", "UNREF %s I=%llu OWNER=%u "
+	if (fsck_ask(f, "CLEARED", "CLEAR", "UNREF %s I=%llu OWNER=%u "
 	    "MODE=%o SIZE=%llu", type_name(f, ino), (unsigned long long)ino,
 	    di->uid, di->mode, (unsigned long long)di->size))
-		return;
+		clear_ino(f, ino, di);
+}
+
+/* Clear inode ino and give its blocks back (pass 5 then frees them). */
+static void
+clear_ino(struct fsck *f, uint64_t ino, const struct dino *di)
+{
 	if (fsck_clear_inode(f, ino) != 0)
 		return;
 	fsck_release(f, di);
 	f->state[ino] = USTATE;
 	f->nfiles--;
+}
+
+/* An inode with bad or duplicate blocks, its names gone in pass 2. */
+static void
+clear_bad(struct fsck *f, uint64_t ino, const struct dino *di)
+{
+	if (fsck_ask(f, NULL, "CLEAR", "BAD/DUP %s I=%llu OWNER=%u MODE=%o "
+	    "SIZE=%llu", type_name(f, ino), (unsigned long long)ino, di->uid,
+	    di->mode, (unsigned long long)di->size))
+		clear_ino(f, ino, di);
 }
 
 static void
@@ -355,6 +387,8 @@ pass4(struct fsck *f)
 	for (uint64_t ino = ROOTINO; ino < f->maxino; ino++) {
 		struct dino di;
 
+		if (f->state[ino] == CLEARSTATE && fsck_inode(f, ino, &di) == 0)
+			clear_bad(f, ino, &di);
 		if (f->state[ino] != FSTATE && f->state[ino] != DSTATE)
 			continue;
 		if (f->found[ino] == f->nlink[ino] && f->found[ino] != 0)
