@@ -52,6 +52,8 @@
 #pragma GCC visibility push(hidden)
 
 #define CL_RBUFSZ	65536	/* receive buffer; caps frames except COPYOUT */
+#define CL_READ		4096	/* most read into it at once: COPYOUT data
+				 * beyond goes straight to its destination */
 #define CL_RESPMAX	32	/* response body bytes a waiter keeps */
 
 enum cl_state { CONN_UP, CONN_DEAD, CONN_RECONNECTING };

@@ -316,6 +316,7 @@ rcv_frame(struct cl_conn *c)
 static int
 rcv_fill(struct cl_conn *c, int fd)
 {
+	size_t want;
 	ssize_t n;
 
 	if (c->co_room > 0 && c->roff == c->rend) {
@@ -337,9 +338,10 @@ rcv_fill(struct cl_conn *c, int fd)
 			c->rend -= c->roff;
 			c->roff = 0;
 		}
-		n = read(fd, c->rbuf + c->rend, CL_RBUFSZ - c->rend);
+		want = MIN(CL_RBUFSZ - c->rend, CL_READ);
+		n = read(fd, c->rbuf + c->rend, want);
 		if (n > 0) {
-			c->rdrained = (size_t)n < CL_RBUFSZ - c->rend;
+			c->rdrained = (size_t)n < want;
 			c->rend += (size_t)n;
 			return 1;
 		}
