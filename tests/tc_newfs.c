@@ -7,6 +7,8 @@
  *     for its size and options, and the fields makefs derives the same
  *     way equal to a makefs image's;
  *   - pass rump.fsck_ffs, through the server and on the host file;
+ *     damaged through the raw device as a crash leaves it, be
+ *     repaired by rump.fsck_ffs -y through the server;
  *   - mount in the kernel (through the server): an empty root owned
  *     by us, statvfs totals equal to the superblock's;
  * and bad options must fail with a message, writing nothing.
@@ -293,6 +295,62 @@ TEST(newfs_then_kernel_writes)
 		CHECK_EQ(st.st_nlink, 2);
 		CHECK_OK(rump_sys_unmount("/mnt", 0));
 	}
+}
+
+/* Patch the UFS2 superblock at 65536 through the raw device: fs_clean
+ * 0 and one free block too many in the totals (what a crash leaves);
+ * returns fs_clean as it was (-1 on error). */
+static int
+damage_raw(int clean)
+{
+	uint8_t sb[512 * 3];
+	int64_t nbfree;
+	int fd = rump_sys_open("/dev/rnf", RUMP_O_RDWR, 0), was = -1;
+
+	if (fd == -1)
+		return -1;
+	if (rump_sys_pread(fd, sb, sizeof(sb), 65536) == (ssize_t)sizeof(sb)) {
+		was = sb[209];
+		if (clean >= 0) {
+			sb[209] = (uint8_t)clean;
+			memcpy(&nbfree, sb + 1016, 8);
+			nbfree++;
+			memcpy(sb + 1016, &nbfree, 8);
+			if (rump_sys_pwrite(fd, sb, sizeof(sb), 65536) !=
+			    (ssize_t)sizeof(sb))
+				was = -1;
+		}
+	}
+	rump_sys_close(fd);
+	return was;
+}
+
+/* rump.fsck_ffs -y through the server's raw device repairs the
+ * counts a crash leaves and marks the file system clean. */
+TEST(fsck_repairs_through_raw_device)
+{
+	struct rump_ufs_args args = { .fspec = (char *)"/dev/nf" };
+	struct rump_stat st;
+
+	CHECK_EQ(run_tool("rump.newfs", "-O 2 /dev/rnf"), 0);
+	rump_sys_mkdir("/mnt", 0755);
+	CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt", 0, &args,
+	    sizeof(args)));
+	write_tree();
+	CHECK_OK(rump_sys_unmount("/mnt", 0));
+	CHECK_EQ(damage_raw(0), 1);
+	CHECK_EQ(run_tool("rump.fsck_ffs", "-n /dev/rnf"), 2);
+	CHECK(out_has("FREE BLK COUNT(S) WRONG IN SUPERBLK"));
+	CHECK_EQ(run_tool("rump.fsck_ffs", "-y /dev/rnf"), 0);
+	CHECK(out_has("***** FILE SYSTEM WAS MODIFIED *****"));
+	CHECK_EQ(damage_raw(-1), 1);
+	fsck_both("repaired through the server");
+	CHECK(out_has("** File system is already clean"));
+	CHECK_OK(rump_sys_mount(RUMP_MOUNT_FFS, "/mnt", RUMP_MNT_RDONLY,
+	    &args, sizeof(args)));
+	CHECK_OK(rump_sys_stat("/mnt/d/big", (struct stat *)(void *)&st));
+	CHECK_EQ(st.st_size, 300000);
+	CHECK_OK(rump_sys_unmount("/mnt", 0));
 }
 
 struct shape {
