@@ -303,6 +303,16 @@ repaired(const char *gone, bool moved)
 	compare_mounted(gone, moved);
 }
 
+/* rump.fsck_ffs with opts on the image. */
+static int
+preen(const char *opts)
+{
+	char args[400];
+
+	snprintf(args, sizeof(args), "%s -F '%s'", opts, img_path);
+	return run_tool("rump.fsck_ffs", args);
+}
+
 /* The cg 0 header's free map offset, and a used frag's bit. */
 static void
 flip_map_bit(int64_t frag)
@@ -465,6 +475,28 @@ TEST(cg_magic_wrong)
 	repaired(NULL, false);
 }
 
+/* The superblock copy in the last group disagrees (UFS2: the copy is
+ * at frag (ncg-1) * fpg + sblkno): -y writes the primary over it. */
+TEST(alternate_superblock_wrong)
+{
+	uint64_t at;
+
+	damaged(2);
+	img_put(&dm, (uint64_t)dm.sbloc + 209, 1, 1);	/* clean again */
+	at = ((uint64_t)(dm.ncg - 1) * (uint64_t)dm.fpg +
+	    (uint64_t)sb32(&dm, 8)) * (uint64_t)dm.fsize;
+	CHECK_EQ(img_get(&dm, at + 1372, 4), 0x19540119);
+	img_put(&dm, at + 188, 4, (uint64_t)dm.fpg + 8);
+	expect("ALTERNATE SUPERBLK(S) ARE INCORRECT");
+	CHECK_EQ(preen("-y"), 0);
+	CHECK(out_has("SALVAGE? yes"));
+	CHECK_EQ(fsck(img_path), 0);
+	CHECK(img_open(&dm, img_path) == 0);
+	CHECK_EQ(img_get(&dm, at + 188, 4), (uint64_t)dm.fpg);
+	img_close(&dm);
+	compare_mounted(NULL, false);
+}
+
 /* A file still open when the system stopped: no name, no links. */
 TEST(unlinked_open_file_cleared)
 {
@@ -509,15 +541,6 @@ TEST(no_superblock_is_exit_8)
 	CHECK_EQ(run_tool("rump.fsck_ffs", ""), 1);
 }
 
-/* rump.fsck_ffs with opts on the image. */
-static int
-preen(const char *opts)
-{
-	char args[400];
-
-	snprintf(args, sizeof(args), "%s -F '%s'", opts, img_path);
-	return run_tool("rump.fsck_ffs", args);
-}
 
 /* Random byte damage in the metadata: never a crash or a hang. */
 TEST(random_damage_never_crashes)

@@ -324,8 +324,8 @@ check_superblock(struct fsck *f)
 	    alt.fs_bsize != fs->fs_bsize || alt.fs_fsize != fs->fs_fsize ||
 	    alt.fs_ipg != fs->fs_ipg || alt.fs_fpg != fs->fs_fpg ||
 	    alt.fs_dblkno != fs->fs_dblkno || alt.fs_magic != fs->fs_magic))
-		fsck_problem(f, NULL, "VALUES IN SUPER BLOCK DISAGREE WITH THOSE "
-		    "IN FIRST ALTERNATE");
+		fsck_note(f, "BAD SUPER BLOCK: VALUES IN SUPER BLOCK DISAGREE "
+		    "WITH THOSE IN FIRST ALTERNATE");	/* pass 5 asks */
 }
 
 static void *
