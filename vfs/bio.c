@@ -470,11 +470,14 @@ bc_write_run(struct bufhdr **v, int n)
 	return error;
 }
 
-/* Can nb join a run of dirty buffers (bc_lock held)? */
+/* Can nb join a run of dirty buffers (bc_lock held)?  A selective
+ * flush (want) takes only what it wants. */
 static bool
-bc_joinable(struct bufhdr *nb, size_t total)
+bc_joinable(struct bufhdr *nb, size_t total, bflush_want_t want, void *arg)
 {
 	return nb != NULL && nb->bh_queue == BQ_DIRTY &&
+	    (want == NULL || want(arg, nb->bh_buf.b_blkno,
+	    nb->bh_buf.b_flags)) &&
 	    (nb->bh_buf.b_flags & B_DONE) &&
 	    total + nb->bh_buf.b_bcount <= BC_CLUSTER &&
 	    nb->bh_buf.b_bcount % DEV_BSIZE == 0;
@@ -487,7 +490,8 @@ bc_joinable(struct bufhdr *nb, size_t total)
  * many are in v.
  */
 static int
-bc_gather(struct bufhdr *bh, struct bufhdr **v, uint64_t pass)
+bc_gather(struct bufhdr *bh, struct bufhdr **v, uint64_t pass,
+    bflush_want_t want, void *arg)
 {
 	struct bufhdr *run[BC_MAXRUN], *nb;
 	struct buf *bp = &bh->bh_buf;
@@ -503,7 +507,8 @@ bc_gather(struct bufhdr *bh, struct bufhdr **v, uint64_t pass)
 	for (prev = bp->b_blkno - step; prev >= 0 && nback < BC_MAXRUN / 2;
 	    prev -= step) {
 		nb = bc_lookup(bp->b_dev, prev);
-		if (!bc_joinable(nb, total) || nb->bh_buf.b_bcount !=
+		if (!bc_joinable(nb, total, want, arg) ||
+		    nb->bh_buf.b_bcount !=
 		    bp->b_bcount)
 			break;
 		bc_take(nb);
@@ -517,7 +522,7 @@ bc_gather(struct bufhdr *bh, struct bufhdr **v, uint64_t pass)
 	next = bp->b_blkno + step;
 	while (n < BC_MAXRUN) {
 		nb = bc_lookup(bp->b_dev, next);
-		if (!bc_joinable(nb, total))
+		if (!bc_joinable(nb, total, want, arg))
 			break;
 		bc_take(nb);
 		v[n++] = nb;
@@ -536,12 +541,13 @@ bc_gather(struct bufhdr *bh, struct bufhdr **v, uint64_t pass)
  * and return; dropped meanwhile.
  */
 static int
-bc_writeback_locked(struct bufhdr *bh, uint64_t pass)
+bc_writeback_locked(struct bufhdr *bh, uint64_t pass, bflush_want_t want,
+    void *arg)
 {
 	struct bufhdr *v[BC_MAXRUN], *dead = NULL, *d;
 	int n, i, error;
 
-	n = bc_gather(bh, v, pass);
+	n = bc_gather(bh, v, pass, want, arg);
 	mutex_exit(&bc_lock);
 	error = bc_write_run(v, n);
 	mutex_enter(&bc_lock);
@@ -602,7 +608,7 @@ bc_makeroom(size_t size, int flags, bool *wrote, struct bufhdr **reuse)
 			*wrote = true;
 			bh = bc_dirty.bq_head;
 			bc_take(bh);
-			error = bc_writeback_locked(bh, 0);
+			error = bc_writeback_locked(bh, 0, NULL, NULL);
 			if (error != 0 && bc_dirty.bq_bytes + size > bc_cap)
 				return error;
 			return EAGAIN;
@@ -629,7 +635,7 @@ bc_makeroom(size_t size, int flags, bool *wrote, struct bufhdr **reuse)
 		*wrote = true;
 		bh = bc_dirty.bq_head;
 		bc_take(bh);
-		error = bc_writeback_locked(bh, 0);
+		error = bc_writeback_locked(bh, 0, NULL, NULL);
 		if (error != 0 && bc_dirty.bq_bytes + size > bc_cap)
 			return error;
 		return EAGAIN;
@@ -1105,9 +1111,9 @@ bflush(uint64_t dev)
 }
 
 /*
- * bflush of the buffers want says yes to.  Busy buffers are waited for
- * all the same (their flags are their owner's until released), and
- * a neighbour of a wanted buffer may go out in the same driver call.
+ * bflush of the buffers want says yes to (and only those: neighbours
+ * join a driver call only if wanted too).  Busy buffers are waited
+ * for all the same: their flags are their owner's until released.
  */
 int
 bflush_some(uint64_t dev, bflush_want_t want, void *arg)
@@ -1124,7 +1130,7 @@ bflush_some(uint64_t dev, bflush_want_t want, void *arg)
 		    NULL) {
 			bh->bh_visit = pass;
 			bc_take(bh);
-			e = bc_writeback_locked(bh, pass);
+			e = bc_writeback_locked(bh, pass, want, arg);
 			if (error == 0)
 				error = e;
 			continue;
@@ -1227,7 +1233,7 @@ bc_syncer_pass(void)
 			break;
 		bh->bh_visit = pass;
 		bc_take(bh);
-		(void)bc_writeback_locked(bh, pass);
+		(void)bc_writeback_locked(bh, pass, NULL, NULL);
 	}
 	mutex_exit(&bc_lock);
 }

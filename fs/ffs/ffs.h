@@ -20,6 +20,7 @@
  *   ffs_dirhash.c the in-memory name index of big directories, so
  *                 lookup and create need not read them whole
  *   ffs_vnops.c   the vnode operations
+ *   ffs_sync.c    fsync of one file (its data and all metadata)
  * Below: the buffer cache (bread/getblk/bdwrite/bwrite on the block
  * device) and the VFS (vcache_get, vfs_dirent_put).  On-disk format
  * facts come from /work/shared/spec/ffs.md (section numbers below
@@ -264,6 +265,9 @@ int	ffs_bmap(struct ffs_inode *ip, int64_t lbn, int64_t *fragp);
 int	ffs_read_bytes(struct ffs_inode *ip, uint64_t off, void *buf,
 	    size_t len);
 enum vtype ffs_mode_vtype(uint16_t mode);
+
+/* ffs_sync.c: fsync: the file's data, all metadata, the medium. */
+int	ffs_fsync_file(struct ffs_inode *ip);
 
 /* ffs_dirhash.c: the name index of a big directory (its first comment
  * says how ffs_dir.c keeps it exact). */

@@ -53,6 +53,28 @@ dev_claim(struct ffs_mount *fm)
 	return error;
 }
 
+/*
+ * The syncer's hook (bio_hook_add): a read-write mount whose totals
+ * changed writes its summary array and superblock as delayed writes,
+ * so that a crash leaves them at most a syncer period old (NetBSD's
+ * syncer runs VFS_SYNC every 30 s).  ffs_mounts_lock keeps unmount
+ * (dev_unclaim) from freeing a mount under it.
+ */
+static void
+ffs_sync_hook(void)
+{
+	struct ffs_mount *fm;
+
+	mutex_enter(&ffs_mounts_lock);
+	for (fm = ffs_mounts; fm != NULL; fm = fm->fm_next) {
+		mutex_enter(&fm->fm_lock);
+		if (fm->fm_fmod && !fm->fm_ronly)
+			(void)ffs_sbupdate(fm, false);
+		mutex_exit(&fm->fm_lock);
+	}
+	mutex_exit(&ffs_mounts_lock);
+}
+
 static void
 dev_unclaim(struct ffs_mount *fm)
 {
@@ -818,6 +840,7 @@ ffs_modinit(void)
 {
 	mutex_init(&ffs_mounts_lock);
 	ffs_dh_attach();
+	(void)bio_hook_add(ffs_sync_hook);
 	return vfs_register(&ffs_vfsops);
 }
 
@@ -835,6 +858,7 @@ ffs_vfs_detach(void)
 	int error;
 
 	if ((error = vfs_unregister(&ffs_vfsops)) == 0) {
+		bio_hook_remove(ffs_sync_hook);
 		ffs_dh_detach();
 		mutex_destroy(&ffs_mounts_lock);
 	}

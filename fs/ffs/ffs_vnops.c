@@ -705,6 +705,7 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		/* the size covers what balloc backed (new space is zero) */
 		if (off + n > ip->fi_size)
 			ip->fi_size = off + n;
+		bp->b_flags |= B_FILEDATA;	/* fsync of others skips it */
 		error = uiomove(bp->b_data + boff, n, uio);
 		if (error != 0 && flags != 0) {
 			/* what was not copied was never read: zeros, as
@@ -740,22 +741,11 @@ static int
 ffs_fsync(struct vnode *vp, int flags)
 {
 	struct ffs_inode *ip = VP_TO_FFS(vp);
-	struct ffs_mount *fm = ip->fi_fm;
-	int error;
 
 	(void)flags;
-	if (fm->fm_ronly)
+	if (ip->fi_fm->fm_ronly)
 		return 0;
-	if ((error = ffs_inode_update(ip, false)) != 0)
-		return error;
-	/* everything the file's blocks and inode depend on, too */
-	mutex_enter(&fm->fm_lock);
-	if (fm->fm_fmod)
-		error = ffs_sbupdate(fm, false);
-	mutex_exit(&fm->fm_lock);
-	if (error == 0)
-		error = bflush(fm->fm_dev);
-	return error;
+	return ffs_fsync_file(ip);
 }
 
 /* The last name and reference of ip are gone: free its blocks and it. */

@@ -1,0 +1,212 @@
+/*
+ * t_ffs_sync: what fsync and the syncer put on the image before a
+ * kernel dies with SIGKILL.  Each kernel runs in a child process; the
+ * parent looks at the image file afterwards (our reading of its bytes:
+ * cg maps against cg_cs, the summary array and fs_cstotal; then a
+ * read-only mount in another child).
+ *
+ *   - fsync of one file writes its data and all metadata, but leaves
+ *     other files' data to the syncer: after the kill, the fsynced
+ *     file reads back, the image needs nothing repaired, and a big
+ *     file written earlier and never fsynced does not hold its data
+ *   - the syncer writes the superblock and summary of a mount whose
+ *     totals changed (every two sync delays): after the kill, without
+ *     any fsync or sync, the totals agree with the cylinder groups
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "t_ffs_util.h"
+
+int t_no_kernel = 1;
+
+#define MNT	"/mnt"
+#define KEY	"/dev/ffss"
+#define BIG	(4 * 1024 * 1024)
+#define SMALL	30000
+#define NSEC	1000000000LL
+
+void	bio_setsyncdelay(int64_t ns);	/* vfs/vfs.h */
+
+static char image[256];
+
+#define KDO(stmt) do {							\
+	rump_schedule();						\
+	stmt;								\
+	rump_unschedule();						\
+} while (0)
+
+/* Run fn in a child; its exit status, or 128 + the signal. */
+static int
+child(void (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == 0) {
+		struct rlimit nocore = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &nocore);
+		fn();
+		_exit(100);
+	}
+	if (pid == -1 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int
+write_file(const char *path, size_t len, unsigned seed, bool sync)
+{
+	char *buf = malloc(len);
+	int fd, rc = -1;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)ffs_pat(i, seed);
+	fd = rump_sys_open(path, RUMP_O_CREAT | RUMP_O_WRONLY | RUMP_O_TRUNC,
+	    0644);
+	if (fd != -1 && rump_sys_write(fd, buf, len) == (ssize_t)len &&
+	    (!sync || rump_sys_fsync(fd) == 0))
+		rc = 0;
+	if (fd != -1)
+		rump_sys_close(fd);
+	free(buf);
+	return rc;
+}
+
+/* How many bytes of path are the pattern; -1 if it cannot be read. */
+static long
+pattern_bytes(const char *path, size_t len, unsigned seed)
+{
+	char *buf = malloc(len + 1);
+	long n = t_read_file(path, buf, len + 1), same = 0;
+
+	for (long i = 0; i < n; i++)
+		if ((uint8_t)buf[i] == ffs_pat((size_t)i, seed))
+			same++;
+	free(buf);
+	return n < 0 ? -1 : same;
+}
+
+static bool
+make_image(const char *opts)
+{
+	char src[300], mopts[256];
+
+	snprintf(image, sizeof(image), "%s/%s.img", ffs_tmpdir(), t_current);
+	snprintf(src, sizeof(src), "%s/%s.src", ffs_tmpdir(), t_current);
+	mkdir(src, 0755);
+	snprintf(mopts, sizeof(mopts), "-f 500 %s", opts);
+	return ffs_makefs(mopts, "32m", image, src) == 0;
+}
+
+static void
+boot_and_mount(int flags, int64_t syncdelay)
+{
+	if (rump_init() != 0)
+		_exit(1);
+	KDO(bio_setsyncdelay(syncdelay));
+	if (ffs_mount_flags(image, KEY, MNT, flags) != 0)
+		_exit(2);
+}
+
+/* A big file left to the syncer (which waits an hour), a small one
+ * fsynced, and death. */
+static void
+big_unsynced_small_fsynced(void)
+{
+	boot_and_mount(0, 3600 * NSEC);
+	if (write_file(MNT "/big", BIG, 1, false) != 0)
+		_exit(3);
+	if (rump_sys_mkdir(MNT "/dir", 0755) != 0 ||
+	    write_file(MNT "/dir/small", SMALL, 2, true) != 0)
+		_exit(4);
+	kill(getpid(), SIGKILL);
+}
+
+static long small_same, big_same;
+
+static void
+read_back(void)
+{
+	boot_and_mount(RUMP_MNT_RDONLY, 3600 * NSEC);
+	small_same = pattern_bytes(MNT "/dir/small", SMALL, 2);
+	big_same = pattern_bytes(MNT "/big", BIG, 1);
+	/* the parent learns the counts through the exit status */
+	_exit((small_same == SMALL ? 1 : 0) | (big_same == BIG ? 2 : 0));
+}
+
+static void
+check_fsync_one(const char *opts)
+{
+	struct ffs_imgcheck ic;
+
+	if (!make_image(opts)) {
+		t_fail(__FILE__, __LINE__, "makefs");
+		return;
+	}
+	CHECK_EQ(child(big_unsynced_small_fsynced), 128 + SIGKILL);
+	/* every total agrees, and only the clean flag says "crashed" */
+	CHECK_EQ(ffs_image_check(image, &ic), 0);
+	CHECK_EQ(ic.clean, 2);
+	CHECK_EQ(ffs_fsck(image, false), 0);
+	/* the fsynced file whole; the other one's data never written */
+	CHECK_EQ(child(read_back), 1);
+	unlink(image);
+}
+
+TEST(fsync_writes_its_file_not_others_ufs2)
+{
+	check_fsync_one("-o version=2");
+}
+
+TEST(fsync_writes_its_file_not_others_ufs1_be)
+{
+	check_fsync_one("-o version=1,bsize=4096,fsize=512 -B be");
+}
+
+/* Allocate, wait for the syncer (delay 50 ms: hooks every 100 ms),
+ * and die without any sync. */
+static void
+allocate_and_wait(void)
+{
+	struct timespec ts = { 1, 0 };
+
+	boot_and_mount(0, NSEC / 20);
+	for (int i = 0; i < 20; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), MNT "/f%d", i);
+		if (write_file(p, 50000 + 1000 * (size_t)i, 3, false) != 0)
+			_exit(3);
+	}
+	if (rump_sys_mkdir(MNT "/d", 0755) != 0)
+		_exit(4);
+	nanosleep(&ts, NULL);
+	kill(getpid(), SIGKILL);
+}
+
+TEST(syncer_writes_totals)
+{
+	struct ffs_imgcheck ic;
+
+	if (!make_image("-o version=2")) {
+		t_fail(__FILE__, __LINE__, "makefs");
+		return;
+	}
+	CHECK_EQ(child(allocate_and_wait), 128 + SIGKILL);
+	CHECK_EQ(ffs_image_check(image, &ic), 0);
+	CHECK_EQ(ic.clean, 2);
+	CHECK_EQ(ffs_fsck(image, false), 0);
+	unlink(image);
+}
