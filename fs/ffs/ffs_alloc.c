@@ -198,6 +198,17 @@ cs_add(struct ffs_cg *g, int off, int32_t delta)
 	}
 }
 
+/* The free bits of the block at cg-relative frag h (block aligned,
+ * so they lie in one byte: fm_frag is 1, 2, 4 or 8). */
+static unsigned
+blk_bits(const struct ffs_cg *g, int64_t h)
+{
+	const struct ffs_mount *fm = g->g_fm;
+
+	return ((unsigned)g->g_free[h >> 3] >> (h & 7)) &
+	    ((1u << fm->fm_frag) - 1);
+}
+
 /* Are the frags of the block starting at cg-relative frag h all free? */
 static bool
 blk_isfree(const struct ffs_cg *g, int64_t h)
@@ -206,10 +217,7 @@ blk_isfree(const struct ffs_cg *g, int64_t h)
 
 	if (h + fm->fm_frag > g->g_ndblk)
 		return false;
-	for (int i = 0; i < fm->fm_frag; i++)
-		if (!isset(g->g_free, h + i))
-			return false;
-	return true;
+	return blk_bits(g, h) == (1u << fm->fm_frag) - 1;
 }
 
 /* Count the maximal free runs of the block at h into cg_frsum (cnt
@@ -283,14 +291,20 @@ alloc_cgblk(struct ffs_cg *g, int64_t pref)
 		start = h >> fm->fm_fragshift;
 	} else
 		start = cg_rotor(g, CG_ROTOR, g->g_ndblk) >> fm->fm_fragshift;
-	for (b = 0; b < nblk; b++) {
-		h = ((start + b) % nblk) << fm->fm_fragshift;
-		if (blk_isfree(g, h)) {
+	if (nblk == 0)
+		return -1;
+	start %= nblk;
+	for (b = start; ; ) {
+		h = b << fm->fm_fragshift;
+		if (blk_bits(g, h) == (1u << fm->fm_frag) - 1) {
 			cg_set(g, CG_ROTOR, (int32_t)h);
 			goto found;
 		}
+		if (++b == nblk)
+			b = 0;
+		if (b == start)
+			return -1;
 	}
-	return -1;
 found:
 	blk_take(g, h);
 	return g->g_cgx * fm->fm_fpg + h;
@@ -313,6 +327,13 @@ frag_search(struct ffs_cg *g, int64_t pref, int m)
 		int run = 0;
 
 		h = ((start + b) % nblk) << fm->fm_fragshift;
+		if (h + fm->fm_frag <= g->g_ndblk) {
+			/* all taken or all free: no run of m < frag */
+			unsigned v = blk_bits(g, h);
+
+			if (v == 0 || v == (1u << fm->fm_frag) - 1)
+				continue;
+		}
 		for (int i = 0; i <= fm->fm_frag; i++) {
 			if (i < fm->fm_frag && h + i < g->g_ndblk &&
 			    isset(g->g_free, h + i)) {
@@ -645,6 +666,7 @@ inode_block_init(struct ffs_cg *g)
 	int32_t inited = cg_get(g, CG_INITEDIBLK);
 	uint32_t ino = (uint32_t)(g->g_cgx * fm->fm_ipg + inited);
 	struct buf *bp;
+	uint64_t x;
 	int error;
 
 	error = getblk(fm->fm_dev, FFS_FSBTODB(fm, ffs_ino_to_frag(fm, ino)),
@@ -652,9 +674,18 @@ inode_block_init(struct ffs_cg *g)
 	if (error != 0)
 		return error;
 	memset(bp->b_data, 0, (size_t)fm->fm_bsize);
-	for (int i = 0; i < fm->fm_inopb; i++)
+	/* one host random number per block, stretched (a splitmix64
+	 * step per inode): generations need to differ, not be secret */
+	x = ((uint64_t)kern_random() << 32) | kern_random();
+	for (int i = 0; i < fm->fm_inopb; i++) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
 		ffs_put32(fm, bp->b_data + 256 * i + 80,
-		    (kern_random() & 0x7fffffff) / 2 + 1);
+		    ((uint32_t)z & 0x7fffffff) / 2 + 1);
+	}
 	if ((error = bwrite(bp)) != 0)
 		return error;
 	cg_set(g, CG_INITEDIBLK, inited + fm->fm_inopb);
