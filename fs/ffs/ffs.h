@@ -55,7 +55,10 @@
  * encodes it into its inode block in the buffer cache before it
  * returns (ffs_inode_update), so sync has no list of dirty inodes to
  * walk; it writes the superblock and summary array and flushes the
- * device's buffers.
+ * device's buffers.  fsync does the same but leaves other files' data
+ * (buffers marked B_FILEDATA) to the syncer (ffs_sync.c); the
+ * syncer's hook writes a changed superblock and summary every 10 s
+ * (ffs_vfsops.c), so a crash leaves the totals at most ~15 s old.
  */
 #ifndef FS_FFS_FFS_H
 #define FS_FFS_FFS_H
