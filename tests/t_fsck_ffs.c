@@ -454,6 +454,32 @@ TEST(name_dropped_unref_file)
 	}
 }
 
+/* What a kill between writing a new directory's inode and its first
+ * block leaves: a directory of size 0.  -y removes its name, clears
+ * it, and reconnects the subdirectory that named it as ".." into
+ * lost+found with its ".." fixed (NetBSD's repair). */
+TEST(zero_length_directory)
+{
+	char msg[80];
+	uint64_t ino;
+
+	for (int v = 1; v <= 2; v++) {
+		damaged(v);
+		note_inodes();
+		ino = root_lookup(&dm, "sub", NULL);
+		di_put(&dm, ino, DI_SIZE(&dm), 8, 0);
+		di_put(&dm, ino, DI_BLOCKS(&dm), v == 2 ? 8 : 4, 0);
+		di_put(&dm, ino, DI_DB(&dm, 0), PTRW(&dm), 0);
+		snprintf(msg, sizeof(msg), "ZERO LENGTH DIRECTORY I=%llu",
+		    (unsigned long long)ino);
+		expect(msg);
+		repaired("sub sub/deeper/n.txt", true);
+		snprintf(msg, sizeof(msg), "CONNECTED. PARENT WAS I=%llu",
+		    (unsigned long long)ino);
+		CHECK(strstr(yes_out, msg) != NULL);
+	}
+}
+
 TEST(inode_cleared_under_a_name)
 {
 	uint64_t ino;

@@ -47,8 +47,9 @@ make_image(char *dir, size_t dlen, char *img, size_t ilen, int v, int mb)
 	snprintf(empty, sizeof(empty), "%s/empty", dir);
 	snprintf(img, ilen, "%s/ffs.img", dir);
 	mkdir(empty, 0755);
+	/* -f: room for 2000 more files (makefs sizes inodes to the tree) */
 	snprintf(cmd, sizeof(cmd), MAKEFS " -t ffs -o version=%d -s %dm "
-	    "'%s' '%s' >/dev/null 2>&1", v, mb, img, empty);
+	    "-f 2000 '%s' '%s' >/dev/null 2>&1", v, mb, img, empty);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -720,3 +721,106 @@ random_ops_survive_kills(int v)
 
 TEST(random_ops_survive_kills_ufs1) { random_ops_survive_kills(1); }
 TEST(random_ops_survive_kills_ufs2) { random_ops_survive_kills(2); }
+
+/* --- a kill in the middle of unsynced work --------------------------------- */
+
+/*
+ * A client writes, renames and removes files without any fsync while
+ * the server, short of memory (-r 16m) so that its buffer cache keeps
+ * writing back, is killed at an arbitrary moment.  Whatever the image
+ * holds then, the checker's repair must leave a consistent, clean file
+ * system (-y exits 0, a second -n run finds nothing) that mounts
+ * read-write and takes new files.
+ */
+static int
+churn(void *arg)
+{
+	char a[64], b[64];
+
+	(void)arg;
+	NEED(mount_ffs(0) == 0);
+	NEED(rump_sys_mkdir("/mnt/c", 0755) == 0 || errno == RUMP_EEXIST);
+	for (int i = 0;; i++) {
+		snprintf(a, sizeof(a), "/mnt/c/f%d", i % 97);
+		snprintf(b, sizeof(b), "/mnt/c/g%d", i % 89);
+		NEED(write_pattern(a, (uint64_t)(i % 13) * 9001 + 1, i, false)
+		    == 0);
+		if (i % 3 == 0)
+			(void)rump_sys_rename(a, b);
+		if (i % 5 == 0)
+			(void)rump_sys_unlink(b);
+		if (i % 7 == 0) {
+			snprintf(a, sizeof(a), "/mnt/c/d%d", i % 11);
+			if (rump_sys_mkdir(a, 0755) == -1)
+				(void)rump_sys_rmdir(a);
+		}
+	}
+	return 0;
+}
+
+static int
+after_repair(void *arg)
+{
+	(void)arg;
+	NEED(mount_ffs(0) == 0);
+	NEED(write_pattern("/mnt/after", 300000, 9, true) == 0);
+	NEED(check_pattern("/mnt/after", 300000, 9) == 0);
+	NEED(rump_sys_unmount("/mnt", 0) == 0);
+	return 0;
+}
+
+/* Copy the killed image to DIR/killed.N before repairing it. */
+static void
+keep_copy(const char *img, const char *dir, int n)
+{
+	char cmd[320];
+
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/killed.%d'", img, dir, n);
+	if (system(cmd) != 0)
+		printf("  cannot copy %s\n", img);
+}
+
+static void
+kill_mid_work(int v)
+{
+	char dir[64], img[96], log[128];
+	struct tc_srv s = { 0 };
+	pid_t child;
+
+	if (make_image(dir, sizeof(dir), img, sizeof(img), v, 64) != 0) {
+		t_fail(__FILE__, __LINE__, "makefs failed");
+		return;
+	}
+	snprintf(log, sizeof(log), "%s/fsck.log", dir);
+	for (int round = 0; round < 3 && !t_failed(); round++) {
+		struct timespec t = { 0, 300000000 + round * 350000000 };
+
+		CHECK_EQ(start_on(&s, dir, img, "16m"), 0);
+		fflush(stdout);
+		if ((child = fork()) == 0) {
+			setenv("RUMP_SERVER", s.url, 1);
+			if (rumpclient_init() == -1)
+				_exit(255);
+			_exit(churn(NULL) == 0 ? 0 : 1);
+		}
+		nanosleep(&t, NULL);
+		tc_srv_kill(&s, SIGKILL);
+		waitpid(child, NULL, 0);	/* its server is gone */
+		keep_copy(img, dir, round);	/* evidence, if the repair fails */
+		CHECK_EQ(tc_tool(log, "rump.fsck_ffs", "-y", img,
+		    (char *)NULL), 0);
+		CHECK_EQ(tc_tool(log, "rump.fsck_ffs", "-n", img,
+		    (char *)NULL), 0);
+		CHECK_EQ(image_clean_byte(img, v) & 1, 1);
+		CHECK_EQ(start_on(&s, dir, img, NULL), 0);
+		CHECK_EQ(tc_client_run(&s, after_repair, NULL), 0);
+		tc_srv_kill(&s, SIGTERM);
+	}
+	if (t_failed())
+		printf("  kept in %s\n", dir);
+	else
+		remove_dir(dir);
+}
+
+TEST(kill_mid_work_repairable_ufs1) { kill_mid_work(1); }
+TEST(kill_mid_work_repairable_ufs2) { kill_mid_work(2); }

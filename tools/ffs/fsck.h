@@ -124,5 +124,6 @@ int	fsck_namlen(const struct fsck *f, const struct direct *d);
 /* Name inode ino "#ino" in lost+found (made when missing); a
  * directory's ".." then names lost+found.  false: not done. */
 bool	fsck_linkup(struct fsck *f, uint64_t ino);
+void	fsck_fix_dotdot(struct fsck *f, uint64_t ino);
 
 #endif

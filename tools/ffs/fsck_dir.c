@@ -319,6 +319,25 @@ change_dotdot(struct fsck *f, uint64_t ino, uint64_t to)
 	return fsck_dir_write(f, di.db[0], buf, DIRBLKSIZ) == 0;
 }
 
+/* Point ".." of directory ino at the parent whose name reaches it,
+ * moving the link it counted (pass 3, "BAD INODE NUMBER FOR '..'"). */
+void
+fsck_fix_dotdot(struct fsck *f, uint64_t ino)
+{
+	uint64_t old = f->dotdot[ino], to = f->parent[ino];
+
+	if (!change_dotdot(f, ino, to)) {
+		f->problems++;
+		return;
+	}
+	if (old < f->maxino &&
+	    (f->state[old] == FSTATE || f->state[old] == DSTATE) &&
+	    f->found[old] > 0)
+		f->found[old]--;
+	f->found[to]++;
+	f->dotdot[ino] = (uint32_t)to;
+}
+
 bool
 fsck_linkup(struct fsck *f, uint64_t ino)
 {

@@ -308,9 +308,12 @@ check_allocated(struct fsck *f, uint64_t ino, const struct dino *di)
 		return;
 	}
 	if ((di->mode & IFMT) == IFDIR && di->size == 0) {
-		fsck_problem(f, "CLEAR? no", "ZERO LENGTH DIRECTORY I=%llu",
+		/* A crash between writing a new directory's inode and its
+		 * first block leaves one.  As NetBSD: its names go in pass
+		 * 2, the inode in pass 4 (each asked there). */
+		fsck_note(f, "ZERO LENGTH DIRECTORY I=%llu",
 		    (unsigned long long)ino);
-		f->state[ino] = BADSTATE;
+		f->state[ino] = CLEARSTATE;
 		return;
 	}
 	f->state[ino] = (di->mode & IFMT) == IFDIR ? DSTATE : FSTATE;

@@ -112,6 +112,12 @@ check_name(struct fsck *f, struct dirscan *s, struct direct *d,
 		    (unsigned long long)s->ino);
 	} else if (k == 1 && d->d_ino != 0 && is_dot(nm, namlen, 2)) {
 		f->dotdot[s->ino] = d->d_ino;
+		/* A ".." naming a parent that is gone is pass 3's: the
+		 * directory is reconnected or its ".." fixed there. */
+		if (d->d_ino < f->maxino && (f->state[d->d_ino] == USTATE ||
+		    f->state[d->d_ino] == BADSTATE ||
+		    f->state[d->d_ino] == CLEARSTATE))
+			return false;
 		return check_target(f, s, d, name, false);
 	} else if (k == 1)
 		fsck_problem(f, "FIX? no", "MISSING '..' I=%llu",
@@ -309,10 +315,11 @@ pass3(struct fsck *f)
 	}
 	for (uint64_t d = ROOTINO; d < f->maxino; d++)
 		if (f->state[d] == DSTATE && f->dotdot[d] != 0 &&
-		    f->dotdot[d] != f->parent[d])
-			fsck_problem(f, "FIX? no", "BAD INODE NUMBER FOR '..' "
-			    "I=%llu (%u should be %u)", (unsigned long long)d,
-			    f->dotdot[d], f->parent[d]);
+		    f->dotdot[d] != f->parent[d] && f->parent[d] != 0 &&
+		    fsck_ask(f, NULL, "FIX", "BAD INODE NUMBER FOR '..' "
+		    "I=%llu (%u should be %u)", (unsigned long long)d,
+		    f->dotdot[d], f->parent[d]))
+			fsck_fix_dotdot(f, d);
 	free(conn);
 }
 
