@@ -11,7 +11,9 @@
  * Orders that keep a crash repairable by fsck (NetBSD's, without soft
  * dependencies): a new inode is written before the entry naming it,
  * a link count goes up before a new name and down after the name is
- * gone, and rename adds the new name before removing the old.  A file
+ * gone, and rename adds the new name before removing the old.  The
+ * first two are synchronous inode writes (dirop_sync) unless the
+ * mount is asynchronous, as NetBSD's UPDATE_DIROP.  A file
  * whose last name is gone keeps its blocks until its last reference
  * goes (ffs_inactive).
  */
@@ -41,6 +43,18 @@ check_newname(const struct componentname *cn, int dotserr)
 	if (name_is(cn, ".") || name_is(cn, ".."))
 		return dotserr;
 	return 0;
+}
+
+/*
+ * Writes that order a directory operation (NetBSD's UPDATE_DIROP): an
+ * inode a new name will point at, or whose link count went up for
+ * one, reaches the disk before the name does, unless the mount is
+ * asynchronous.  Entries themselves are delayed writes.
+ */
+static bool
+dirop_sync(const struct ffs_inode *ip)
+{
+	return !(ip->fi_fm->fm_mp->mnt_flag & RUMP_MNT_ASYNC);
 }
 
 static int
@@ -250,7 +264,7 @@ inode_fill(struct ffs_inode *ip, struct ffs_inode *dp, enum vtype type,
 			    false);
 	}
 	if (error == 0)
-		error = ffs_inode_update(ip, false);
+		error = ffs_inode_update(ip, dirop_sync(ip));
 	return error;
 }
 
@@ -287,7 +301,7 @@ make_file(struct vnode *dvp, struct vnode **vpp,
 	ip = VP_TO_FFS(vp);
 	if (type == VDIR) {
 		dp->fi_nlink++;
-		error = ffs_inode_update(dp, false);
+		error = ffs_inode_update(dp, dirop_sync(dp));
 	}
 	if (error == 0)
 		error = inode_fill(ip, dp, type, target, cn->cn_cred);
@@ -439,7 +453,7 @@ ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cn)
 		return EPERM;
 	ip->fi_nlink++;
 	ffs_mark_change(ip, false);
-	if ((error = ffs_inode_update(ip, false)) == 0)
+	if ((error = ffs_inode_update(ip, dirop_sync(ip))) == 0)
 		error = ffs_dir_enter(dp, cn->cn_nameptr, cn->cn_namelen,
 		    ip->fi_ino, vtype_to_dt(vp->v_type), cn->cn_cred);
 	if (error != 0) {
@@ -537,10 +551,15 @@ ffs_rename(struct vnode *fdvp, struct vnode *fvp,
 
 	/* the file gains its new name before it loses the old one */
 	fip->fi_nlink++;
-	if ((error = ffs_inode_update(fip, false)) != 0)
+	if ((error = ffs_inode_update(fip, dirop_sync(fip))) != 0)
 		goto undo;
-	if (newparent)
+	if (newparent) {
 		tdp->fi_nlink++;
+		if ((error = ffs_inode_update(tdp, dirop_sync(tdp))) != 0) {
+			tdp->fi_nlink--;
+			goto undo;
+		}
+	}
 	if (tvp == NULL)
 		error = ffs_dir_enter(tdp, tcn->cn_nameptr, tcn->cn_namelen,
 		    fip->fi_ino, dtype, tcn->cn_cred);
