@@ -185,6 +185,7 @@ build-fuzz/fuzz/%: fuzz/%.c $(FUZZ_LIBS)
 	    -lrumpkern_sysproxy -lrumpfs_ffs -lrumpfs_tmpfs -lrumpvfs -lrump -lrumpuser -lm
 
 test: all
+	@sh tests/need.sh
 	@sh tests/run.sh $(B)
 
 # Benchmarks.
