@@ -9,25 +9,12 @@
  * sbin/sysctl); values come from the spec (netbsd-abi.md section 10)
  * or from the test's own system calls, never from the tool.
  */
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <rump/rumpclient.h>
-
-#include "t.h"
+#define TC_HARNESS_CLIENT	/* t_boot connects us to the server */
+#include "tc_util.h"
 
 #define MAKEFS	"/usr/sbin/makefs"
 #define HELLO	"hello from the host\n"
@@ -35,8 +22,8 @@
 extern char **environ;
 
 static char tmpdir[64] = "/tmp/tc_tools.XXXXXX";
-static char sockpath[100], bindir[PATH_MAX];
-static pid_t srvpid;
+static const char *bindir;
+static struct tc_srv srv;
 
 /* What a tool printed and how it ended. */
 struct out {
@@ -46,29 +33,11 @@ struct out {
 	char	err[4096];
 };
 
-static bool
-accepting(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int s = socket(AF_UNIX, SOCK_STREAM, 0), ok;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
-	ok = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-	close(s);
-	return ok;
-}
-
 static void
 cleanup(void)
 {
-	char cmd[128];
-
-	if (srvpid > 0) {
-		kill(srvpid, SIGKILL);
-		waitpid(srvpid, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	tc_srv_kill(&srv, SIGKILL);
+	if (tc_rm_dir(tmpdir) != 0)
 		fprintf(stderr, "tc_tools: cannot remove %s\n", tmpdir);
 }
 
@@ -102,9 +71,7 @@ make_images(void)
 int
 t_boot(void)
 {
-	char exe[PATH_MAX], server[PATH_MAX + 32], d1[200], d2[200], url[160];
-	struct timespec ms = { 0, 1000000 };
-	ssize_t n;
+	char d1[200], d2[200];
 
 	if (mkdtemp(tmpdir) == NULL)
 		return errno;
@@ -113,28 +80,17 @@ t_boot(void)
 		fprintf(stderr, "tc_tools: cannot make the images\n");
 		return 1;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	snprintf(bindir, sizeof(bindir), "%s/bin", dirname(dirname(exe)));
-	snprintf(server, sizeof(server), "%s/rump_allserver", bindir);
-	snprintf(sockpath, sizeof(sockpath), "%s/sock", tmpdir);
-	snprintf(url, sizeof(url), "unix://%s", sockpath);
+	bindir = tc_bin_dir();
 	snprintf(d1, sizeof(d1), "key=/dev/img,hostpath=%s/ffs.img,size=host",
 	    tmpdir);
 	snprintf(d2, sizeof(d2), "key=/dev/zero0,hostpath=%s/zero.img,"
 	    "size=host", tmpdir);
-	if ((srvpid = fork()) == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execl(server, "rump_allserver", "-s", "-d", d1, "-d", d2, url,
-		    (char *)NULL);
-		_exit(127);
+	if (tc_srv_start(&srv, tmpdir, "rump_allserver", "-d", d1, "-d", d2,
+	    NULL) != 0) {
+		fprintf(stderr, "tc_tools: rump_allserver did not start\n");
+		return 1;
 	}
-	for (int i = 0; i < 10000 && !accepting(); i++)
-		nanosleep(&ms, NULL);
-	setenv("RUMP_SERVER", url, 1);
-	if (rumpclient_init() != 0)
-		return errno;
-	return 0;
+	return tc_srv_connect(&srv);
 }
 
 static size_t

@@ -7,6 +7,15 @@
  * (PR_SET_PDEATHSIG as well), and does its client work in forked
  * children (tc_client_run): librumpclient connects once per process,
  * so a child per server run keeps the connections apart.
+ *
+ * A program that defines TC_HARNESS_CLIENT before including this
+ * keeps the harness's own model instead: its t_boot starts one server
+ * (tc_srv_start) and connects this process to it (tc_srv_connect);
+ * the harness then runs each test in a fresh process of that remote
+ * kernel.  Either way the server's output goes to <dir>/log.
+ *
+ * No locks: tc_bindir is set on first use and never changes; the
+ * test programs call these from one thread.
  */
 #ifndef TESTS_TC_UTIL_H
 #define TESTS_TC_UTIL_H
@@ -29,7 +38,9 @@
 
 #include "t.h"
 
+#ifndef TC_HARNESS_CLIENT
 int t_no_kernel = 1;
+#endif
 
 #define TC_MAXARGS	16
 
@@ -42,9 +53,9 @@ struct tc_srv {
 
 static char tc_bindir[PATH_MAX];
 
-/* <B>/tests/tc_x -> <B>/bin/prog */
-static void
-tc_bin(char *buf, size_t len, const char *prog)
+/* <B>/bin, from our own path <B>/tests/tc_x. */
+static inline const char *
+tc_bin_dir(void)
 {
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -55,11 +66,19 @@ tc_bin(char *buf, size_t len, const char *prog)
 		snprintf(tc_bindir, sizeof(tc_bindir), "%s/bin",
 		    dirname(dirname(exe)));
 	}
-	if (snprintf(buf, len, "%s/%s", tc_bindir, prog) >= (int)len)
+	return tc_bindir;
+}
+
+/* <B>/bin/prog */
+static inline void
+tc_bin(char *buf, size_t len, const char *prog)
+{
+	if (snprintf(buf, len, "%s/%s", tc_bin_dir(), prog) >= (int)len)
 		abort();
 }
 
-static int
+/* Does a server accept connections on the unix socket sock? */
+static inline int
 tc_accepting(const char *sock)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -75,7 +94,7 @@ tc_accepting(const char *sock)
  * Start `prog -s ARGS... unix://<dir>/sock` with output appended to
  * <dir>/log; return once it accepts.  ARGS end with NULL.  0 or -1.
  */
-static int
+static inline int
 tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
 {
 	const char *argv[TC_MAXARGS + 4];
@@ -123,7 +142,7 @@ tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
 }
 
 /* Wait up to ms for the server to exit: its wait status, or -1. */
-static int
+static inline int
 tc_srv_wait(struct tc_srv *s, int ms)
 {
 	struct timespec t = { 0, 1000000 };
@@ -140,7 +159,7 @@ tc_srv_wait(struct tc_srv *s, int ms)
 }
 
 /* Send sig and reap it (SIGKILL after five seconds). */
-static void
+static inline void
 tc_srv_kill(struct tc_srv *s, int sig)
 {
 	if (s->pid <= 0)
@@ -151,6 +170,31 @@ tc_srv_kill(struct tc_srv *s, int sig)
 		waitpid(s->pid, NULL, 0);
 	}
 	s->pid = 0;
+}
+
+/*
+ * Connect this process to s as its client (the harness model): 0, or
+ * the errno rumpclient_init left.
+ */
+static inline int
+tc_srv_connect(struct tc_srv *s)
+{
+	setenv("RUMP_SERVER", s->url, 1);
+	if (rumpclient_init() != 0)
+		return errno != 0 ? errno : EIO;
+	return 0;
+}
+
+/* Remove dir and all below it: 0 or -1. */
+static inline int
+tc_rm_dir(const char *dir)
+{
+	char cmd[PATH_MAX + 16];
+
+	if (strchr(dir, '\'') != NULL)
+		return -1;	/* would break the quoting */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
 }
 
 /* In a client child: a condition that must hold, else say where and
@@ -168,7 +212,7 @@ tc_srv_kill(struct tc_srv *s, int sig)
  * line that failed (NEED); this returns 0, 1 (failed), 255 (no
  * connection) or -1 (the child died).
  */
-static int
+static inline int
 tc_client_run(struct tc_srv *s, int (*fn)(void *), void *arg)
 {
 	pid_t pid;
@@ -189,7 +233,7 @@ tc_client_run(struct tc_srv *s, int (*fn)(void *), void *arg)
 
 /* Run a program from <B>/bin with args (NULL-ended); its exit status,
  * or -1 if it did not exit; its output appended to log. */
-static int
+static inline int
 tc_tool(const char *log, const char *prog, ...)
 {
 	const char *argv[TC_MAXARGS + 2];
