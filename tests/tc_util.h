@@ -54,7 +54,7 @@ struct tc_srv {
 static char tc_bindir[PATH_MAX];
 
 /* <B>/bin, from our own path <B>/tests/tc_x. */
-static inline const char *
+static __attribute__((unused)) const char *
 tc_bin_dir(void)
 {
 	char exe[PATH_MAX];
@@ -70,7 +70,7 @@ tc_bin_dir(void)
 }
 
 /* <B>/bin/prog */
-static inline void
+static __attribute__((unused)) void
 tc_bin(char *buf, size_t len, const char *prog)
 {
 	if (snprintf(buf, len, "%s/%s", tc_bin_dir(), prog) >= (int)len)
@@ -78,7 +78,7 @@ tc_bin(char *buf, size_t len, const char *prog)
 }
 
 /* Does a server accept connections on the unix socket sock? */
-static inline int
+static __attribute__((unused)) int
 tc_accepting(const char *sock)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -94,7 +94,7 @@ tc_accepting(const char *sock)
  * Start `prog -s ARGS... unix://<dir>/sock` with output appended to
  * <dir>/log; return once it accepts.  ARGS end with NULL.  0 or -1.
  */
-static inline int
+static __attribute__((unused)) int
 tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
 {
 	const char *argv[TC_MAXARGS + 4];
@@ -142,7 +142,7 @@ tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
 }
 
 /* Wait up to ms for the server to exit: its wait status, or -1. */
-static inline int
+static __attribute__((unused)) int
 tc_srv_wait(struct tc_srv *s, int ms)
 {
 	struct timespec t = { 0, 1000000 };
@@ -159,7 +159,7 @@ tc_srv_wait(struct tc_srv *s, int ms)
 }
 
 /* Send sig and reap it (SIGKILL after five seconds). */
-static inline void
+static __attribute__((unused)) void
 tc_srv_kill(struct tc_srv *s, int sig)
 {
 	if (s->pid <= 0)
@@ -176,7 +176,7 @@ tc_srv_kill(struct tc_srv *s, int sig)
  * Connect this process to s as its client (the harness model): 0, or
  * the errno rumpclient_init left.
  */
-static inline int
+static __attribute__((unused)) int
 tc_srv_connect(struct tc_srv *s)
 {
 	setenv("RUMP_SERVER", s->url, 1);
@@ -186,7 +186,7 @@ tc_srv_connect(struct tc_srv *s)
 }
 
 /* Remove dir and all below it: 0 or -1. */
-static inline int
+static __attribute__((unused)) int
 tc_rm_dir(const char *dir)
 {
 	char cmd[PATH_MAX + 16];
@@ -212,7 +212,7 @@ tc_rm_dir(const char *dir)
  * line that failed (NEED); this returns 0, 1 (failed), 255 (no
  * connection) or -1 (the child died).
  */
-static inline int
+static __attribute__((unused)) int
 tc_client_run(struct tc_srv *s, int (*fn)(void *), void *arg)
 {
 	pid_t pid;
@@ -233,7 +233,7 @@ tc_client_run(struct tc_srv *s, int (*fn)(void *), void *arg)
 
 /* Run a program from <B>/bin with args (NULL-ended); its exit status,
  * or -1 if it did not exit; its output appended to log. */
-static inline int
+static __attribute__((unused)) int
 tc_tool(const char *log, const char *prog, ...)
 {
 	const char *argv[TC_MAXARGS + 2];
