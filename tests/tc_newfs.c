@@ -13,72 +13,41 @@
  *     by us, statvfs totals equal to the superblock's;
  * and bad options must fail with a message, writing nothing.
  */
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <time.h>
 
-#include <rump/rumpclient.h>
-
-#include "t.h"
+#define TC_HARNESS_CLIENT	/* t_boot connects us to the server */
+#include "tc_util.h"
 #include "t_fsck_util.h"
 
 static char tmpdir[64] = "/tmp/tc_newfs.XXXXXX";
-static char sockpath[100], disk[128];
-static pid_t srvpid;
-
-static bool
-accepting(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int s = socket(AF_UNIX, SOCK_STREAM, 0), ok;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
-	ok = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-	close(s);
-	return ok;
-}
+static char disk[128];
+static struct tc_srv srv;
 
 static void
 cleanup(void)
 {
-	char cmd[128];
-
-	if (srvpid > 0) {
-		kill(srvpid, SIGKILL);
-		waitpid(srvpid, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	tc_srv_kill(&srv, SIGKILL);
+	if (tc_rm_dir(tmpdir) != 0)
 		fprintf(stderr, "tc_newfs: cannot remove %s\n", tmpdir);
 }
 
 int
 t_boot(void)
 {
-	char drive[300], url[160];
-	struct timespec ms = { 0, 1000000 };
+	char drive[300];
 
 	if (mkdtemp(tmpdir) == NULL)
 		return errno;
 	atexit(cleanup);
 	snprintf(disk, sizeof(disk), "%s/disk.img", tmpdir);
-	snprintf(sockpath, sizeof(sockpath), "%s/sock", tmpdir);
-	snprintf(url, sizeof(url), "unix://%s", sockpath);
 	snprintf(drive, sizeof(drive), "key=/dev/nf,hostpath=%s,size=64m",
 	    disk);
-	if ((srvpid = fork()) == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execl(tool_path("rump_allserver"), "rump_allserver", "-s", "-d",
-		    drive, url, (char *)NULL);
-		_exit(127);
+	if (tc_srv_start(&srv, tmpdir, "rump_allserver", "-d", drive,
+	    NULL) != 0) {
+		fprintf(stderr, "tc_newfs: rump_allserver did not start\n");
+		return 1;
 	}
-	for (int i = 0; i < 10000 && !accepting(); i++)
-		nanosleep(&ms, NULL);
-	setenv("RUMP_SERVER", url, 1);
-	return rumpclient_init() != 0 ? errno : 0;
+	return tc_srv_connect(&srv);
 }
 
 /* --- expectations from the spec ------------------------------------------------ */
