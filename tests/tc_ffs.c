@@ -10,29 +10,17 @@
  * with SIGKILL after an fsync: what was fsynced must be in the image,
  * which is left not clean.
  */
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <rump/rumpclient.h>
-
-#include "t.h"
+#define TC_HARNESS_CLIENT	/* t_boot connects us to the server */
+#include "tc_util.h"
 
 #define MAKEFS	"/usr/sbin/makefs"
 
 static char tmpdir[64] = "/tmp/tc_ffs.XXXXXX";
-static char sockpath[100], image[128];
-static pid_t srvpid;
+static char image[128];
+static struct tc_srv srv;
 
 static uint8_t
 pat(size_t i)
@@ -66,38 +54,18 @@ make_image(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static bool
-accepting(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int s = socket(AF_UNIX, SOCK_STREAM, 0), ok;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
-	ok = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-	close(s);
-	return ok;
-}
-
 static void
 cleanup(void)
 {
-	char cmd[128];
-
-	if (srvpid > 0) {
-		kill(srvpid, SIGKILL);
-		waitpid(srvpid, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	tc_srv_kill(&srv, SIGKILL);
+	if (tc_rm_dir(tmpdir) != 0)
 		fprintf(stderr, "tc_ffs: cannot remove %s\n", tmpdir);
 }
 
 int
 t_boot(void)
 {
-	char exe[PATH_MAX], server[PATH_MAX + 32], drive[300], url[160];
-	struct timespec ms = { 0, 1000000 };
-	ssize_t n;
+	char drive[300];
 
 	if (mkdtemp(tmpdir) == NULL)
 		return errno;
@@ -106,27 +74,14 @@ t_boot(void)
 		fprintf(stderr, "tc_ffs: makefs failed\n");
 		return 1;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	snprintf(server, sizeof(server), "%s/bin/rump_allserver",
-	    dirname(dirname(exe)));
-	snprintf(sockpath, sizeof(sockpath), "%s/sock", tmpdir);
-	snprintf(url, sizeof(url), "unix://%s", sockpath);
 	snprintf(drive, sizeof(drive), "key=/dev/ffsimg,hostpath=%s,size=host",
 	    image);
-	if ((srvpid = fork()) == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* -s: stay our child, so the kill at exit (and PDEATHSIG) reach it */
-		execl(server, "rump_allserver", "-s", "-r", "16m", "-d", drive,
-		    url, (char *)NULL);
-		_exit(127);
+	if (tc_srv_start(&srv, tmpdir, "rump_allserver", "-r", "16m", "-d",
+	    drive, NULL) != 0) {
+		fprintf(stderr, "tc_ffs: rump_allserver did not start\n");
+		return 1;
 	}
-	for (int i = 0; i < 10000 && !accepting(); i++)
-		nanosleep(&ms, NULL);
-	setenv("RUMP_SERVER", url, 1);
-	if (rumpclient_init() != 0)
-		return errno;
-	return 0;
+	return tc_srv_connect(&srv);
 }
 
 TEST(mount_and_read_remotely)
@@ -168,7 +123,7 @@ server_hwm(void)
 	long long kb = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)srvpid);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)srv.pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL)
@@ -281,9 +236,9 @@ TEST(write_fsync_then_server_killed)
 	CHECK_EQ(rump_sys_pread(fd, got, sizeof(got), 0), (long)sizeof(buf));
 	CHECK(memcmp(got, buf, sizeof(buf)) == 0);
 	CHECK_OK(rump_sys_fsync(fd));
-	kill(srvpid, SIGKILL);
-	CHECK_EQ(waitpid(srvpid, &status, 0), srvpid);
-	srvpid = 0;
+	kill(srv.pid, SIGKILL);
+	CHECK_EQ(waitpid(srv.pid, &status, 0), srv.pid);
+	srv.pid = 0;
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	CHECK(image_has(buf, sizeof(buf)));
 	/* still marked "was clean", not clean: fsck must look at it */
