@@ -16,30 +16,17 @@
  * TC_HIJACK_MT=<dir>; with TC_HIJACK_CALLS it calls library entry
  * points no Debian program here reaches (glob, scandir, __xstat...).
  */
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <glob.h>
-#include <time.h>
-#include <unistd.h>
 #include <utime.h>
 
-#include <rump/rumpclient.h>
-
-#include "t.h"
+#define TC_HARNESS_CLIENT	/* t_boot connects us to the server */
+#include "tc_util.h"
 
 #define MAKEFS	"/usr/sbin/makefs"
 #define OUTMAX	(1 << 20)
@@ -53,37 +40,19 @@
 #endif
 
 static char tmpdir[64] = "/tmp/tc_hijack.XXXXXX";
-static char bindir[PATH_MAX], selfexe[PATH_MAX];
-static char sockpath[100], url[160], image[128], rwimage[128];
+static const char *bindir;
+static char selfexe[PATH_MAX], image[128], rwimage[128];
 static bool have_ffs;
-static pid_t srvpid;
+static struct tc_srv srv;
 
 /* ------------------------------------------------------------ helpers */
 
 static void
 cleanup(void)
 {
-	char cmd[128];
-
-	if (srvpid > 0) {
-		kill(srvpid, SIGKILL);
-		waitpid(srvpid, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	tc_srv_kill(&srv, SIGKILL);
+	if (tc_rm_dir(tmpdir) != 0)
 		fprintf(stderr, "tc_hijack: cannot remove %s\n", tmpdir);
-}
-
-static bool
-accepting(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int s = socket(AF_UNIX, SOCK_STREAM, 0), ok;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sockpath);
-	ok = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-	close(s);
-	return ok;
 }
 
 /*
@@ -303,30 +272,23 @@ make_image(void)
 static int
 start_server(void)
 {
-	char server[PATH_MAX], drive[300], rwdrive[300];
-	struct timespec ms = { 0, 1000000 };
+	char drive[300], rwdrive[300];
+	int r;
 
-	path_in(server, sizeof(server), bindir, "rump_allserver");
-	snprintf(sockpath, sizeof(sockpath), "%s/sock", tmpdir);
-	snprintf(url, sizeof(url), "unix://%s", sockpath);
 	snprintf(drive, sizeof(drive),
 	    "key=/dev/ffsimg,hostpath=%s,size=host", image);
 	snprintf(rwdrive, sizeof(rwdrive),
 	    "key=/dev/ffsrw,hostpath=%s,size=host", rwimage);
-	if ((srvpid = fork()) == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (have_ffs)
-			execl(server, "rump_allserver", "-s", "-d", drive,
-			    "-d", rwdrive, url, (char *)NULL);
-		else
-			execl(server, "rump_allserver", "-s", url,
-			    (char *)NULL);
-		_exit(127);
+	if (have_ffs)
+		r = tc_srv_start(&srv, tmpdir, "rump_allserver", "-d", drive,
+		    "-d", rwdrive, NULL);
+	else
+		r = tc_srv_start(&srv, tmpdir, "rump_allserver", NULL);
+	if (r != 0) {
+		fprintf(stderr, "tc_hijack: rump_allserver did not start\n");
+		return 1;
 	}
-	for (int i = 0; i < 10000 && !accepting(); i++)
-		nanosleep(&ms, NULL);
-	setenv("RUMP_SERVER", url, 1);
-	return rumpclient_init() == 0 ? 0 : errno;
+	return tc_srv_connect(&srv);
 }
 
 /* --------------------------------------------- the multithreaded helper */
@@ -588,7 +550,6 @@ int
 t_boot(void)
 {
 	const char *mt = getenv("TC_HIJACK_MT");
-	static char exe[PATH_MAX];
 	ssize_t n;
 
 	if (mt != NULL)
@@ -597,8 +558,7 @@ t_boot(void)
 		exit(calls_main());
 	n = readlink("/proc/self/exe", selfexe, sizeof(selfexe) - 1);
 	selfexe[n > 0 ? n : 0] = '\0';
-	memcpy(exe, selfexe, sizeof(exe));
-	snprintf(bindir, sizeof(bindir), "%s/bin", dirname(dirname(exe)));
+	bindir = tc_bin_dir();
 	if (mkdtemp(tmpdir) == NULL)
 		return errno;
 	atexit(cleanup);
