@@ -54,34 +54,22 @@ make_image(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static void
-cleanup(void)
-{
-	tc_srv_kill(&srv, SIGKILL);
-	if (tc_rm_dir(tmpdir) != 0)
-		fprintf(stderr, "tc_ffs: cannot remove %s\n", tmpdir);
-}
-
 int
 t_boot(void)
 {
 	char drive[300];
+	int r;
 
-	if (mkdtemp(tmpdir) == NULL)
-		return errno;
-	atexit(cleanup);
+	if ((r = tc_boot_mkdir(tmpdir, &srv)) != 0)
+		return r;
 	if (make_image() != 0) {
 		fprintf(stderr, "tc_ffs: makefs failed\n");
 		return 1;
 	}
 	snprintf(drive, sizeof(drive), "key=/dev/ffsimg,hostpath=%s,size=host",
 	    image);
-	if (tc_srv_start(&srv, tmpdir, "rump_allserver", "-r", "16m", "-d",
-	    drive, NULL) != 0) {
-		fprintf(stderr, "tc_ffs: rump_allserver did not start\n");
-		return 1;
-	}
-	return tc_srv_connect(&srv);
+	return tc_boot_connect(&srv, tmpdir, "rump_allserver", "-r", "16m",
+	    "-d", drive, NULL);
 }
 
 TEST(mount_and_read_remotely)

@@ -47,14 +47,6 @@ static struct tc_srv srv;
 
 /* ------------------------------------------------------------ helpers */
 
-static void
-cleanup(void)
-{
-	tc_srv_kill(&srv, SIGKILL);
-	if (tc_rm_dir(tmpdir) != 0)
-		fprintf(stderr, "tc_hijack: cannot remove %s\n", tmpdir);
-}
-
 /*
  * Run argv with cwd `dir` and extra environment `env` (NULL-ended
  * "K=V" list); its stdout and stderr into out.  Returns the exit
@@ -273,22 +265,15 @@ static int
 start_server(void)
 {
 	char drive[300], rwdrive[300];
-	int r;
 
 	snprintf(drive, sizeof(drive),
 	    "key=/dev/ffsimg,hostpath=%s,size=host", image);
 	snprintf(rwdrive, sizeof(rwdrive),
 	    "key=/dev/ffsrw,hostpath=%s,size=host", rwimage);
 	if (have_ffs)
-		r = tc_srv_start(&srv, tmpdir, "rump_allserver", "-d", drive,
-		    "-d", rwdrive, NULL);
-	else
-		r = tc_srv_start(&srv, tmpdir, "rump_allserver", NULL);
-	if (r != 0) {
-		fprintf(stderr, "tc_hijack: rump_allserver did not start\n");
-		return 1;
-	}
-	return tc_srv_connect(&srv);
+		return tc_boot_connect(&srv, tmpdir, "rump_allserver", "-d",
+		    drive, "-d", rwdrive, NULL);
+	return tc_boot_connect(&srv, tmpdir, "rump_allserver", NULL);
 }
 
 /* --------------------------------------------- the multithreaded helper */
@@ -551,6 +536,7 @@ t_boot(void)
 {
 	const char *mt = getenv("TC_HIJACK_MT");
 	ssize_t n;
+	int r;
 
 	if (mt != NULL)
 		exit(mt_main(mt));
@@ -559,9 +545,8 @@ t_boot(void)
 	n = readlink("/proc/self/exe", selfexe, sizeof(selfexe) - 1);
 	selfexe[n > 0 ? n : 0] = '\0';
 	bindir = tc_bin_dir();
-	if (mkdtemp(tmpdir) == NULL)
-		return errno;
-	atexit(cleanup);
+	if ((r = tc_boot_mkdir(tmpdir, &srv)) != 0)
+		return r;
 	setenv("LC_ALL", "C", 1);
 	/* run by make test: the scripts' own make must not see it */
 	unsetenv("MAKEFLAGS");

@@ -23,31 +23,19 @@ static char tmpdir[64] = "/tmp/tc_newfs.XXXXXX";
 static char disk[128];
 static struct tc_srv srv;
 
-static void
-cleanup(void)
-{
-	tc_srv_kill(&srv, SIGKILL);
-	if (tc_rm_dir(tmpdir) != 0)
-		fprintf(stderr, "tc_newfs: cannot remove %s\n", tmpdir);
-}
-
 int
 t_boot(void)
 {
 	char drive[300];
+	int r;
 
-	if (mkdtemp(tmpdir) == NULL)
-		return errno;
-	atexit(cleanup);
+	if ((r = tc_boot_mkdir(tmpdir, &srv)) != 0)
+		return r;
 	snprintf(disk, sizeof(disk), "%s/disk.img", tmpdir);
 	snprintf(drive, sizeof(drive), "key=/dev/nf,hostpath=%s,size=64m",
 	    disk);
-	if (tc_srv_start(&srv, tmpdir, "rump_allserver", "-d", drive,
-	    NULL) != 0) {
-		fprintf(stderr, "tc_newfs: rump_allserver did not start\n");
-		return 1;
-	}
-	return tc_srv_connect(&srv);
+	return tc_boot_connect(&srv, tmpdir, "rump_allserver", "-d", drive,
+	    NULL);
 }
 
 /* --- expectations from the spec ------------------------------------------------ */

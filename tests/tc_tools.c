@@ -33,14 +33,6 @@ struct out {
 	char	err[4096];
 };
 
-static void
-cleanup(void)
-{
-	tc_srv_kill(&srv, SIGKILL);
-	if (tc_rm_dir(tmpdir) != 0)
-		fprintf(stderr, "tc_tools: cannot remove %s\n", tmpdir);
-}
-
 /* An FFS image holding hello (HELLO) and sub/, and a zeroed "disk". */
 static int
 make_images(void)
@@ -72,10 +64,10 @@ int
 t_boot(void)
 {
 	char d1[200], d2[200];
+	int r;
 
-	if (mkdtemp(tmpdir) == NULL)
-		return errno;
-	atexit(cleanup);
+	if ((r = tc_boot_mkdir(tmpdir, &srv)) != 0)
+		return r;
 	if (make_images() != 0) {
 		fprintf(stderr, "tc_tools: cannot make the images\n");
 		return 1;
@@ -85,12 +77,8 @@ t_boot(void)
 	    tmpdir);
 	snprintf(d2, sizeof(d2), "key=/dev/zero0,hostpath=%s/zero.img,"
 	    "size=host", tmpdir);
-	if (tc_srv_start(&srv, tmpdir, "rump_allserver", "-d", d1, "-d", d2,
-	    NULL) != 0) {
-		fprintf(stderr, "tc_tools: rump_allserver did not start\n");
-		return 1;
-	}
-	return tc_srv_connect(&srv);
+	return tc_boot_connect(&srv, tmpdir, "rump_allserver", "-d", d1,
+	    "-d", d2, NULL);
 }
 
 static size_t

@@ -12,7 +12,9 @@
  * keeps the harness's own model instead: its t_boot starts one server
  * (tc_srv_start) and connects this process to it (tc_srv_connect);
  * the harness then runs each test in a fresh process of that remote
- * kernel.  Either way the server's output goes to <dir>/log.
+ * kernel.  tc_boot_mkdir and tc_boot_connect do both for t_boot, and
+ * the clean-up at exit.  Either way the server's output goes to
+ * <dir>/log.
  *
  * No locks: tc_bindir is set on first use and never changes; the
  * test programs call these from one thread.
@@ -93,14 +95,15 @@ tc_accepting(const char *sock)
 /*
  * Start `prog -s ARGS... unix://<dir>/sock` with output appended to
  * <dir>/log; return once it accepts.  ARGS end with NULL.  0 or -1.
+ * tc_srv_startv takes the ARGS as a va_list.
  */
 static __attribute__((unused)) int
-tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
+tc_srv_startv(struct tc_srv *s, const char *dir, const char *prog,
+    va_list ap)
 {
 	const char *argv[TC_MAXARGS + 4];
 	char path[PATH_MAX];
 	struct timespec ms = { 0, 1000000 };
-	va_list ap;
 	int n = 0, fd;
 
 	snprintf(s->sock, sizeof(s->sock), "%s/sock", dir);
@@ -110,10 +113,8 @@ tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
 	tc_bin(path, sizeof(path), prog);
 	argv[n++] = prog;
 	argv[n++] = "-s";
-	va_start(ap, prog);
 	while (n < TC_MAXARGS && (argv[n] = va_arg(ap, const char *)) != NULL)
 		n++;
-	va_end(ap);
 	argv[n++] = s->url;
 	argv[n] = NULL;
 	fflush(stdout);
@@ -139,6 +140,18 @@ tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
 		nanosleep(&ms, NULL);
 	}
 	return -1;
+}
+
+static __attribute__((unused)) int
+tc_srv_start(struct tc_srv *s, const char *dir, const char *prog, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, prog);
+	r = tc_srv_startv(s, dir, prog, ap);
+	va_end(ap);
+	return r;
 }
 
 /* Wait up to ms for the server to exit: its wait status, or -1. */
@@ -262,5 +275,56 @@ tc_tool(const char *log, const char *prog, ...)
 		return -1;
 	return WEXITSTATUS(st);
 }
+
+#ifdef TC_HARNESS_CLIENT
+/*
+ * The harness model's server and scratch directory, for the exit
+ * cleanup.  No lock: set once in t_boot, before any thread, and read
+ * only at exit.
+ */
+static struct tc_srv *tc_boot_srv;
+static const char *tc_boot_dir;
+
+static void
+tc_boot_cleanup(void)
+{
+	tc_srv_kill(tc_boot_srv, SIGKILL);
+	if (tc_rm_dir(tc_boot_dir) != 0)
+		fprintf(stderr, "%s: cannot remove %s\n",
+		    program_invocation_short_name, tc_boot_dir);
+}
+
+/* mkdtemp(tmpl); at exit s is killed and the directory removed.
+ * 0 or errno. */
+static __attribute__((unused)) int
+tc_boot_mkdir(char *tmpl, struct tc_srv *s)
+{
+	if (mkdtemp(tmpl) == NULL)
+		return errno;
+	tc_boot_srv = s;
+	tc_boot_dir = tmpl;
+	atexit(tc_boot_cleanup);
+	return 0;
+}
+
+/* Start prog on s as tc_srv_start does and connect this process to
+ * it: 0, 1 (it did not start) or the connection's errno. */
+static __attribute__((unused)) int
+tc_boot_connect(struct tc_srv *s, const char *dir, const char *prog, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, prog);
+	r = tc_srv_startv(s, dir, prog, ap);
+	va_end(ap);
+	if (r != 0) {
+		fprintf(stderr, "%s: %s did not start\n",
+		    program_invocation_short_name, prog);
+		return 1;
+	}
+	return tc_srv_connect(s);
+}
+#endif
 
 #endif
