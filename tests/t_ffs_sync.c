@@ -12,6 +12,11 @@
  *   - the syncer writes the superblock and summary of a mount whose
  *     totals changed (every two sync delays): after the kill, without
  *     any fsync or sync, the totals agree with the cylinder groups
+ *   - the orders of directory operations (NetBSD's): an inode reaches
+ *     the image before a new name of it, and a chunk that lost a name
+ *     (unlink, rmdir, rename over a name) before the call returns, so
+ *     the inode is not freed while the image still names it; neither
+ *     on an asynchronous mount
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -311,5 +316,140 @@ TEST(new_inode_on_disk_before_its_name)
 		return;
 	}
 	CHECK_EQ(child(async_names), 0);
+	unlink(image);
+}
+
+/*
+ * The inode number of the live entry called name in the first chunk
+ * of directory dino, as the image holds it now: 0 if there is none,
+ * -1 if the image cannot be read.  Our own reading of UFS2
+ * little-endian bytes (spec 10: di_db[0] at 112 of the dinode; spec
+ * 12: d_ino, d_reclen, d_type, d_namlen, name), following d_reclen
+ * from the chunk's start, so an entry merged into the one before it
+ * is not seen.
+ */
+static int64_t
+image_dir_entry(uint64_t dino, const char *name)
+{
+	struct ffs_sbinfo sb = { 0 };
+	unsigned char d[120], c[512];
+	size_t len = strlen(name), pos, reclen;
+	int64_t ino = 0, db0 = 0, frag, cg, i;
+	int fd;
+
+	if (ffs_read_sbinfo(image, &sb) != 0 || sb.ipg <= 0 ||
+	    sb.inopb <= 0 || (fd = open(image, O_RDONLY)) == -1)
+		return -1;
+	cg = (int64_t)dino / sb.ipg;
+	i = (int64_t)dino % sb.ipg;
+	frag = cg * sb.fpg + sb.iblkno + i / sb.inopb * sb.frag;
+	if (pread(fd, d, sizeof(d), frag * sb.fsize + i % sb.inopb * 256) !=
+	    (ssize_t)sizeof(d)) {
+		close(fd);
+		return -1;
+	}
+	for (int k = 7; k >= 0; k--)
+		db0 = db0 << 8 | d[112 + k];
+	if (db0 <= 0 || pread(fd, c, sizeof(c), db0 * sb.fsize) !=
+	    (ssize_t)sizeof(c))
+		ino = -1;
+	close(fd);
+	for (pos = 0; ino == 0 && pos + 8 <= sizeof(c); pos += reclen) {
+		uint32_t e = (uint32_t)c[pos] | (uint32_t)c[pos + 1] << 8 |
+		    (uint32_t)c[pos + 2] << 16 | (uint32_t)c[pos + 3] << 24;
+
+		reclen = (size_t)(c[pos + 4] | c[pos + 5] << 8);
+		if (reclen == 0)
+			return -1;
+		if (e != 0 && c[pos + 7] == len && pos + 8 + len <= sizeof(c) &&
+		    memcmp(c + pos + 8, name, len) == 0)
+			ino = e;
+	}
+	return ino;
+}
+
+static int64_t
+image_root_entry(const char *name)
+{
+	return image_dir_entry(2, name);
+}
+
+/*
+ * Names made and synced (the image holds them), then removed with the
+ * syncer an hour away: each removal is on the image when the call
+ * returns, and so is the new name of a rename.  Exit status: a bit
+ * per step that failed.
+ */
+static void
+removals_before_return(void)
+{
+	int64_t ia, ib;
+	int bad = 0;
+
+	boot_and_mount(0, 3600 * NSEC);
+	if (write_file(MNT "/gone", 10, 4, false) != 0 ||
+	    write_file(MNT "/a", 10, 5, false) != 0 ||
+	    write_file(MNT "/b", 10, 6, false) != 0 ||
+	    rump_sys_mkdir(MNT "/d", 0755) != 0 ||
+	    rump_sys_mkdir(MNT "/sub", 0755) != 0)
+		_exit(64);
+	rump_sys_sync();
+	ia = image_root_entry("a");
+	ib = image_root_entry("b");
+	if (image_root_entry("gone") != (int64_t)ino_of(MNT "/gone") ||
+	    ia != (int64_t)ino_of(MNT "/a") ||
+	    ib != (int64_t)ino_of(MNT "/b") || ia == ib ||
+	    image_root_entry("d") != (int64_t)ino_of(MNT "/d") ||
+	    image_dir_entry(ino_of(MNT "/sub"), "..") != 2)
+		_exit(65);	/* sync did not write the names */
+	if (rump_sys_unlink(MNT "/gone") != 0 ||
+	    image_root_entry("gone") != 0)
+		bad |= 1;
+	if (rump_sys_rmdir(MNT "/d") != 0 || image_root_entry("d") != 0)
+		bad |= 2;
+	if (rump_sys_rename(MNT "/a", MNT "/b") != 0 ||
+	    image_root_entry("b") != ia || image_root_entry("a") != 0)
+		bad |= 4;
+	/* a rename to a new name in another directory: both on the
+	 * image */
+	if (rump_sys_rename(MNT "/b", MNT "/sub/c") != 0 ||
+	    image_dir_entry(ino_of(MNT "/sub"), "c") != ia ||
+	    image_root_entry("b") != 0)
+		bad |= 8;
+	_exit(bad);
+}
+
+/* An asynchronous mount leaves the removal in the cache: the image
+ * still names the file. */
+static void
+async_removal(void)
+{
+	int64_t ino;
+
+	boot_and_mount(RUMP_MNT_ASYNC, 3600 * NSEC);
+	if (write_file(MNT "/gone", 10, 4, false) != 0)
+		_exit(64);
+	rump_sys_sync();
+	ino = image_root_entry("gone");
+	if (ino != (int64_t)ino_of(MNT "/gone"))
+		_exit(65);
+	if (rump_sys_unlink(MNT "/gone") != 0)
+		_exit(66);
+	_exit(image_root_entry("gone") == ino ? 0 : 1);
+}
+
+TEST(removed_name_off_disk_before_return)
+{
+	if (!make_image("-o version=2")) {
+		t_fail(__FILE__, __LINE__, "makefs");
+		return;
+	}
+	CHECK_EQ(child(removals_before_return), 0);
+	unlink(image);
+	if (!make_image("-o version=2")) {
+		t_fail(__FILE__, __LINE__, "makefs");
+		return;
+	}
+	CHECK_EQ(child(async_removal), 0);
 	unlink(image);
 }

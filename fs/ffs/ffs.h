@@ -248,7 +248,7 @@ struct ffs_dirslot {
 int	ffs_dir_find(struct ffs_inode *dp, const char *name, size_t len,
 	    uint32_t *inop, struct ffs_dirslot *slot);
 int	ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t len,
-	    uint32_t ino, int dtype, kauth_cred_t cred);
+	    uint32_t ino, int dtype, bool sync, kauth_cred_t cred);
 int	ffs_dir_remove(struct ffs_inode *dp, const struct ffs_dirslot *slot);
 int	ffs_dir_rewrite(struct ffs_inode *dp, const struct ffs_dirslot *slot,
 	    uint32_t ino, int dtype);

@@ -11,6 +11,14 @@
  * into the one before it in its chunk, or clears d_ino of a chunk's
  * first entry.  Readdir cookies are byte offsets of entries.
  *
+ * A chunk that lost a name (remove, the ".." or target of a rename)
+ * is written synchronously, unless the mount is asynchronous, as
+ * NetBSD's ufs_dirremove and ufs_dirrewrite do: the caller drops the
+ * old inode's link count only after this returns, so the inode cannot
+ * be freed and reused while a stale name on the disk still points at
+ * it.  A new name in an existing chunk is a delayed write unless the
+ * caller asks (rename, whose old name goes next).
+ *
  * The caller holds the directory's vnode lock: shared to look and
  * read, exclusive to change.  Chunks are read and written through the
  * file's block map (ffs_read_bytes, ffs_write_bytes).
@@ -114,6 +122,13 @@ chunk_write(struct ffs_inode *dp, uint64_t off, const uint8_t *chunk,
     bool sync)
 {
 	return ffs_write_bytes(dp, off, chunk, FFS_DIRBLKSIZ, NULL, sync);
+}
+
+/* Whether a chunk that lost a name must be on the disk on return. */
+static bool
+unlink_sync(const struct ffs_inode *dp)
+{
+	return !(dp->fi_fm->fm_mp->mnt_flag & RUMP_MNT_ASYNC);
 }
 
 /* Slack of an entry: what follows its name, or all of a free one. */
@@ -381,7 +396,7 @@ chunk_live(const struct ffs_mount *fm, const uint8_t *chunk)
  */
 static int
 dir_put(struct ffs_inode *dp, uint64_t off, const char *name,
-    size_t namelen, uint32_t ino, int dtype, uint8_t *chunk)
+    size_t namelen, uint32_t ino, int dtype, bool sync, uint8_t *chunk)
 {
 	struct ffs_dhent old[DIR_MAXENTS], new[DIR_MAXENTS];
 	struct ffs_mount *fm = dp->fi_fm;
@@ -394,7 +409,7 @@ dir_put(struct ffs_inode *dp, uint64_t off, const char *name,
 	if (!chunk_insert(fm, chunk, ino, dtype, name, namelen))
 		return ENOSPC;
 	nnew = chunk_index(fm, chunk, off, new, &slack);
-	if ((error = chunk_write(dp, off, chunk, false)) != 0) {
+	if ((error = chunk_write(dp, off, chunk, sync)) != 0) {
 		ffs_dh_drop(dp);
 		return error;
 	}
@@ -433,7 +448,7 @@ dir_append(struct ffs_inode *dp, const char *name, size_t namelen,
  */
 static int
 dir_hash_enter(struct ffs_inode *dp, const char *name, size_t namelen,
-    uint32_t ino, int dtype, kauth_cred_t cred, uint8_t *chunk)
+    uint32_t ino, int dtype, bool sync, kauth_cred_t cred, uint8_t *chunk)
 {
 	uint64_t off, endoff;
 	int error;
@@ -442,7 +457,7 @@ dir_hash_enter(struct ffs_inode *dp, const char *name, size_t namelen,
 		return -1;
 	if (off >= dp->fi_size)
 		return dir_append(dp, name, namelen, ino, dtype, chunk);
-	error = dir_put(dp, off, name, namelen, ino, dtype, chunk);
+	error = dir_put(dp, off, name, namelen, ino, dtype, sync, chunk);
 	if (error == ENOSPC) {		/* the index was wrong */
 		ffs_dh_drop(dp);
 		return -1;
@@ -463,11 +478,12 @@ dir_hash_enter(struct ffs_inode *dp, const char *name, size_t namelen,
  * Enter name in dp.  Without an index the whole directory is read, as
  * NetBSD's lookup does: chunks at its end that hold nothing any more
  * are cut off after the entry is placed (12.7), so a directory
- * shrinks again.
+ * shrinks again.  With sync the chunk is on the disk on return
+ * (rename: the new name before the old one goes).
  */
 int
 ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
-    uint32_t ino, int dtype, kauth_cred_t cred)
+    uint32_t ino, int dtype, bool sync, kauth_cred_t cred)
 {
 	struct ffs_mount *fm = dp->fi_fm;
 	uint64_t off, endoff = 0;
@@ -479,7 +495,7 @@ ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
 		return namelen == 0 ? ENOENT : ENAMETOOLONG;
 	if ((chunk = kmem_alloc(FFS_DIRBLKSIZ, KM_SLEEP)) == NULL)
 		return ENOMEM;
-	if ((error = dir_hash_enter(dp, name, namelen, ino, dtype, cred,
+	if ((error = dir_hash_enter(dp, name, namelen, ino, dtype, sync, cred,
 	    chunk)) >= 0)
 		goto out;
 	error = 0;
@@ -489,7 +505,7 @@ ffs_dir_enter(struct ffs_inode *dp, const char *name, size_t namelen,
 			goto out;
 		if (!placed && chunk_insert(fm, chunk, ino, dtype, name,
 		    namelen)) {
-			if ((error = chunk_write(dp, off, chunk, false)) != 0)
+			if ((error = chunk_write(dp, off, chunk, sync)) != 0)
 				goto out;
 			placed = true;
 		}
@@ -561,7 +577,7 @@ ffs_dir_remove(struct ffs_inode *dp, const struct ffs_dirslot *slot)
 		ffs_put16(fm, chunk + prev + 4, merged);
 	}
 	nnew = chunk_index(fm, chunk, off, new, &slack);
-	if ((error = chunk_write(dp, off, chunk, false)) != 0)
+	if ((error = chunk_write(dp, off, chunk, unlink_sync(dp))) != 0)
 		ffs_dh_drop(dp);
 	else
 		ffs_dh_update(dp, off, old, nold, new, nnew, slack);
@@ -585,7 +601,7 @@ ffs_dir_rewrite(struct ffs_inode *dp, const struct ffs_dirslot *slot,
 		ffs_put32(fm, chunk + (slot->ds_off - off), ino);
 		if (fm->fm_maxsymlinklen > 0)
 			chunk[slot->ds_off - off + 6] = (uint8_t)dtype;
-		error = chunk_write(dp, off, chunk, false);
+		error = chunk_write(dp, off, chunk, unlink_sync(dp));
 	}
 	kmem_free(chunk, FFS_DIRBLKSIZ);
 	return error;
@@ -662,7 +678,7 @@ ffs_dir_setparent(struct ffs_inode *ip, uint32_t parent)
 				error = EIO;
 			else {
 				ffs_put32(fm, chunk + pos, parent);
-				error = chunk_write(ip, 0, chunk, false);
+				error = chunk_write(ip, 0, chunk, unlink_sync(ip));
 			}
 		}
 	}

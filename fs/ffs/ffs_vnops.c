@@ -13,9 +13,13 @@
  * a link count goes up before a new name and down after the name is
  * gone, and rename adds the new name before removing the old.  The
  * first two are synchronous inode writes (dirop_sync) unless the
- * mount is asynchronous, as NetBSD's UPDATE_DIROP.  A file
- * whose last name is gone keeps its blocks until its last reference
- * goes (ffs_inactive).
+ * mount is asynchronous, as NetBSD's UPDATE_DIROP; the third and
+ * fourth are synchronous writes of the chunk that lost the name
+ * (ffs_dir_remove, ffs_dir_rewrite, ffs_dir_setparent: NetBSD's
+ * ufs_dirremove and ufs_dirrewrite), so a freed inode is never named
+ * on the disk, and rename's new name is written synchronously too.
+ * A file whose last name is gone keeps its blocks until its last
+ * reference goes (ffs_inactive).
  */
 #include "fs/ffs/ffs.h"
 
@@ -49,7 +53,9 @@ check_newname(const struct componentname *cn, int dotserr)
  * Writes that order a directory operation (NetBSD's UPDATE_DIROP): an
  * inode a new name will point at, or whose link count went up for
  * one, reaches the disk before the name does, unless the mount is
- * asynchronous.  Entries themselves are delayed writes.
+ * asynchronous.  New entries of create, mkdir and link are delayed
+ * writes; rename's is not (ffs_dir.c writes the loss of a name
+ * synchronously, and the new name must not come later).
  */
 static bool
 dirop_sync(const struct ffs_inode *ip)
@@ -307,7 +313,7 @@ make_file(struct vnode *dvp, struct vnode **vpp,
 		error = inode_fill(ip, dp, type, target, cn->cn_cred);
 	if (error == 0)
 		error = ffs_dir_enter(dp, cn->cn_nameptr, cn->cn_namelen,
-		    ino, vtype_to_dt(type), cn->cn_cred);
+		    ino, vtype_to_dt(type), false, cn->cn_cred);
 	if (error != 0) {
 		/* nothing names it: ffs_inactive frees it on vput */
 		ip->fi_nlink = 0;
@@ -455,7 +461,7 @@ ffs_link(struct vnode *dvp, struct vnode *vp, const struct componentname *cn)
 	ffs_mark_change(ip, false);
 	if ((error = ffs_inode_update(ip, dirop_sync(ip))) == 0)
 		error = ffs_dir_enter(dp, cn->cn_nameptr, cn->cn_namelen,
-		    ip->fi_ino, vtype_to_dt(vp->v_type), cn->cn_cred);
+		    ip->fi_ino, vtype_to_dt(vp->v_type), false, cn->cn_cred);
 	if (error != 0) {
 		ip->fi_nlink--;
 		(void)ffs_inode_update(ip, false);
@@ -562,7 +568,7 @@ ffs_rename(struct vnode *fdvp, struct vnode *fvp,
 	}
 	if (tvp == NULL)
 		error = ffs_dir_enter(tdp, tcn->cn_nameptr, tcn->cn_namelen,
-		    fip->fi_ino, dtype, tcn->cn_cred);
+		    fip->fi_ino, dtype, dirop_sync(tdp), tcn->cn_cred);
 	else
 		error = rename_replace(tdp, tvp, &tslot, fip, dtype);
 	if (error != 0) {
