@@ -322,12 +322,14 @@ TEST(new_inode_on_disk_before_its_name)
 /*
  * The inode number of the live entry called name in the first chunk
  * of directory dino, as the image holds it now: 0 if there is none,
- * -1 if the image cannot be read.  Our own reading of UFS2
- * little-endian bytes (spec 10: di_db[0] at 112 of the dinode; spec
- * 12: d_ino, d_reclen, d_type, d_namlen, name), following d_reclen
+ * -1 if the image cannot be read.  Our own reading of little-endian
+ * bytes (spec 10: the dinode's di_db[0]; spec 12: d_ino, d_reclen,
+ * d_type, d_namlen, name), following d_reclen
  * from the chunk's start, so an entry merged into the one before it
  * is not seen.
  */
+static bool image_ufs1;	/* the image is UFS1: 128-byte dinodes */
+
 static int64_t
 image_dir_entry(uint64_t dino, const char *name)
 {
@@ -343,13 +345,14 @@ image_dir_entry(uint64_t dino, const char *name)
 	cg = (int64_t)dino / sb.ipg;
 	i = (int64_t)dino % sb.ipg;
 	frag = cg * sb.fpg + sb.iblkno + i / sb.inopb * sb.frag;
-	if (pread(fd, d, sizeof(d), frag * sb.fsize + i % sb.inopb * 256) !=
-	    (ssize_t)sizeof(d)) {
+	if (pread(fd, d, sizeof(d), frag * sb.fsize +
+	    i % sb.inopb * (image_ufs1 ? 128 : 256)) != (ssize_t)sizeof(d)) {
 		close(fd);
 		return -1;
 	}
-	for (int k = 7; k >= 0; k--)
-		db0 = db0 << 8 | d[112 + k];
+	/* di_db[0]: 8 bytes at 112 (UFS2), 4 at 40 (UFS1) */
+	for (int k = image_ufs1 ? 3 : 7; k >= 0; k--)
+		db0 = db0 << 8 | d[(image_ufs1 ? 40 : 112) + k];
 	if (db0 <= 0 || pread(fd, c, sizeof(c), db0 * sb.fsize) !=
 	    (ssize_t)sizeof(c))
 		ino = -1;
@@ -440,6 +443,14 @@ async_removal(void)
 
 TEST(removed_name_off_disk_before_return)
 {
+	if (!make_image("-o version=1,bsize=4096,fsize=512")) {
+		t_fail(__FILE__, __LINE__, "makefs");
+		return;
+	}
+	image_ufs1 = true;
+	CHECK_EQ(child(removals_before_return), 0);
+	image_ufs1 = false;
+	unlink(image);
 	if (!make_image("-o version=2")) {
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
