@@ -28,46 +28,6 @@ int t_no_kernel = 1;
 
 static char image[256];
 
-/* Run fn in a child; its exit status, or 128 + the signal. */
-static int
-child(void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == 0) {
-		struct rlimit nocore = { 0, 0 };
-
-		setrlimit(RLIMIT_CORE, &nocore);
-		fn();
-		_exit(100);
-	}
-	if (pid == -1 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int
-write_file(const char *path, size_t len, unsigned seed, bool sync)
-{
-	char *buf = malloc(len);
-	int fd, rc = -1;
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (char)ffs_pat(i, seed);
-	fd = rump_sys_open(path, RUMP_O_CREAT | RUMP_O_WRONLY | RUMP_O_TRUNC,
-	    0644);
-	if (fd != -1 && rump_sys_write(fd, buf, len) == (ssize_t)len &&
-	    (!sync || rump_sys_fsync(fd) == 0))
-		rc = 0;
-	if (fd != -1)
-		rump_sys_close(fd);
-	free(buf);
-	return rc;
-}
-
 static bool
 file_is(const char *path, size_t len, unsigned seed)
 {
@@ -95,12 +55,12 @@ static void
 write_fsync_kill(void)
 {
 	boot_and_mount(0);
-	if (write_file(MNT "/synced", SYNCED, 1, true) != 0)
+	if (ffs_write_file(MNT "/synced", SYNCED, 1, true) != 0)
 		_exit(3);
 	if (rump_sys_mkdir(MNT "/dir", 0755) != 0 ||
-	    write_file(MNT "/dir/inner", INNER, 2, true) != 0)
+	    ffs_write_file(MNT "/dir/inner", INNER, 2, true) != 0)
 		_exit(4);
-	if (write_file(MNT "/unsynced", 100000, 3, false) != 0)
+	if (ffs_write_file(MNT "/unsynced", 100000, 3, false) != 0)
 		_exit(5);
 	kill(getpid(), SIGKILL);
 }
@@ -154,12 +114,12 @@ check_kill(const char *opts)
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(write_fsync_kill), 128 + SIGKILL);
+	CHECK_EQ(ffs_child(write_fsync_kill), 128 + SIGKILL);
 	(void)ffs_image_check(image, &ic);
 	CHECK_EQ(ic.clean, 2);		/* not clean: fsck must run */
 	rc = fsck_status();
 	CHECK(rc == 0 || rc == 2);	/* checkable, at worst repairable */
-	CHECK_EQ(child(verify_read_only), 0);
+	CHECK_EQ(ffs_child(verify_read_only), 0);
 	unlink(image);
 }
 
@@ -177,13 +137,13 @@ static void
 write_and_halt(void)
 {
 	boot_and_mount(0);
-	if (write_file(MNT "/synced", SYNCED, 1, false) != 0 ||
+	if (ffs_write_file(MNT "/synced", SYNCED, 1, false) != 0 ||
 	    rump_sys_mkdir(MNT "/dir", 0755) != 0 ||
-	    write_file(MNT "/dir/inner", INNER, 2, false) != 0)
+	    ffs_write_file(MNT "/dir/inner", INNER, 2, false) != 0)
 		_exit(3);
 	/* an unlinked file still open: the halt frees it */
 	if (rump_sys_open(MNT "/synced", RUMP_O_RDONLY) == -1 ||
-	    write_file(MNT "/gone", 70000, 4, false) != 0 ||
+	    ffs_write_file(MNT "/gone", 70000, 4, false) != 0 ||
 	    rump_sys_open(MNT "/gone", RUMP_O_RDONLY) == -1 ||
 	    rump_sys_unlink(MNT "/gone") != 0)
 		_exit(4);
@@ -197,8 +157,8 @@ TEST(halt_leaves_image_clean)
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(write_and_halt), 0);
+	CHECK_EQ(ffs_child(write_and_halt), 0);
 	CHECK_EQ(ffs_image_ok(image), 0);
-	CHECK_EQ(child(verify_read_only), 0);
+	CHECK_EQ(ffs_child(verify_read_only), 0);
 	unlink(image);
 }

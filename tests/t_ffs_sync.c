@@ -49,46 +49,6 @@ static char image[256];
 	rump_unschedule();						\
 } while (0)
 
-/* Run fn in a child; its exit status, or 128 + the signal. */
-static int
-child(void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == 0) {
-		struct rlimit nocore = { 0, 0 };
-
-		setrlimit(RLIMIT_CORE, &nocore);
-		fn();
-		_exit(100);
-	}
-	if (pid == -1 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int
-write_file(const char *path, size_t len, unsigned seed, bool sync)
-{
-	char *buf = malloc(len);
-	int fd, rc = -1;
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (char)ffs_pat(i, seed);
-	fd = rump_sys_open(path, RUMP_O_CREAT | RUMP_O_WRONLY | RUMP_O_TRUNC,
-	    0644);
-	if (fd != -1 && rump_sys_write(fd, buf, len) == (ssize_t)len &&
-	    (!sync || rump_sys_fsync(fd) == 0))
-		rc = 0;
-	if (fd != -1)
-		rump_sys_close(fd);
-	free(buf);
-	return rc;
-}
-
 /* How many bytes of path are the pattern; -1 if it cannot be read. */
 static long
 pattern_bytes(const char *path, size_t len, unsigned seed)
@@ -131,10 +91,10 @@ static void
 big_unsynced_small_fsynced(void)
 {
 	boot_and_mount(0, 3600 * NSEC);
-	if (write_file(MNT "/big", BIG, 1, false) != 0)
+	if (ffs_write_file(MNT "/big", BIG, 1, false) != 0)
 		_exit(3);
 	if (rump_sys_mkdir(MNT "/dir", 0755) != 0 ||
-	    write_file(MNT "/dir/small", SMALL, 2, true) != 0)
+	    ffs_write_file(MNT "/dir/small", SMALL, 2, true) != 0)
 		_exit(4);
 	kill(getpid(), SIGKILL);
 }
@@ -160,13 +120,13 @@ check_fsync_one(const char *opts)
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(big_unsynced_small_fsynced), 128 + SIGKILL);
+	CHECK_EQ(ffs_child(big_unsynced_small_fsynced), 128 + SIGKILL);
 	/* every total agrees, and only the clean flag says "crashed" */
 	CHECK_EQ(ffs_image_check(image, &ic), 0);
 	CHECK_EQ(ic.clean, 2);
 	CHECK_EQ(ffs_fsck(image, false), 0);
 	/* the fsynced file whole; the other one's data never written */
-	CHECK_EQ(child(read_back), 1);
+	CHECK_EQ(ffs_child(read_back), 1);
 	unlink(image);
 }
 
@@ -192,7 +152,7 @@ allocate_and_wait(void)
 		char p[64];
 
 		snprintf(p, sizeof(p), MNT "/f%d", i);
-		if (write_file(p, 50000 + 1000 * (size_t)i, 3, false) != 0)
+		if (ffs_write_file(p, 50000 + 1000 * (size_t)i, 3, false) != 0)
 			_exit(3);
 	}
 	if (rump_sys_mkdir(MNT "/d", 0755) != 0)
@@ -209,7 +169,7 @@ TEST(syncer_writes_totals)
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(allocate_and_wait), 128 + SIGKILL);
+	CHECK_EQ(ffs_child(allocate_and_wait), 128 + SIGKILL);
 	CHECK_EQ(ffs_image_check(image, &ic), 0);
 	CHECK_EQ(ic.clean, 2);
 	CHECK_EQ(ffs_fsck(image, false), 0);
@@ -309,13 +269,13 @@ TEST(new_inode_on_disk_before_its_name)
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(names_after_inodes), 0);
+	CHECK_EQ(ffs_child(names_after_inodes), 0);
 	unlink(image);
 	if (!make_image("-o version=2")) {
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(async_names), 0);
+	CHECK_EQ(ffs_child(async_names), 0);
 	unlink(image);
 }
 
@@ -390,9 +350,9 @@ removals_before_return(void)
 	int bad = 0;
 
 	boot_and_mount(0, 3600 * NSEC);
-	if (write_file(MNT "/gone", 10, 4, false) != 0 ||
-	    write_file(MNT "/a", 10, 5, false) != 0 ||
-	    write_file(MNT "/b", 10, 6, false) != 0 ||
+	if (ffs_write_file(MNT "/gone", 10, 4, false) != 0 ||
+	    ffs_write_file(MNT "/a", 10, 5, false) != 0 ||
+	    ffs_write_file(MNT "/b", 10, 6, false) != 0 ||
 	    rump_sys_mkdir(MNT "/d", 0755) != 0 ||
 	    rump_sys_mkdir(MNT "/sub", 0755) != 0)
 		_exit(64);
@@ -430,7 +390,7 @@ async_removal(void)
 	int64_t ino;
 
 	boot_and_mount(RUMP_MNT_ASYNC, 3600 * NSEC);
-	if (write_file(MNT "/gone", 10, 4, false) != 0)
+	if (ffs_write_file(MNT "/gone", 10, 4, false) != 0)
 		_exit(64);
 	rump_sys_sync();
 	ino = image_root_entry("gone");
@@ -448,19 +408,19 @@ TEST(removed_name_off_disk_before_return)
 		return;
 	}
 	image_ufs1 = true;
-	CHECK_EQ(child(removals_before_return), 0);
+	CHECK_EQ(ffs_child(removals_before_return), 0);
 	image_ufs1 = false;
 	unlink(image);
 	if (!make_image("-o version=2")) {
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(removals_before_return), 0);
+	CHECK_EQ(ffs_child(removals_before_return), 0);
 	unlink(image);
 	if (!make_image("-o version=2")) {
 		t_fail(__FILE__, __LINE__, "makefs");
 		return;
 	}
-	CHECK_EQ(child(async_removal), 0);
+	CHECK_EQ(ffs_child(async_removal), 0);
 	unlink(image);
 }

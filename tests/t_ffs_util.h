@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -66,6 +68,50 @@ ffs_host_file(const char *path, size_t size, unsigned seed)
 		rc = -1;
 	if (fd != -1)
 		close(fd);
+	free(buf);
+	return rc;
+}
+
+/* Run fn (a kernel that dies with it, e.g. killed) in a child: its
+ * exit status, or 128 + the signal; no core file. */
+static __attribute__((unused)) int
+ffs_child(void (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == 0) {
+		struct rlimit nocore = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &nocore);
+		fn();
+		_exit(100);
+	}
+	if (pid == -1 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Write len pattern bytes (ffs_pat, seed) to path; fsync if sync. */
+static __attribute__((unused)) int
+ffs_write_file(const char *path, size_t len, unsigned seed, bool sync)
+{
+	char *buf = malloc(len);
+	int fd, rc = -1;
+
+	if (buf == NULL)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)ffs_pat(i, seed);
+	fd = rump_sys_open(path, RUMP_O_CREAT | RUMP_O_WRONLY | RUMP_O_TRUNC,
+	    0644);
+	if (fd != -1 && rump_sys_write(fd, buf, len) == (ssize_t)len &&
+	    (!sync || rump_sys_fsync(fd) == 0))
+		rc = 0;
+	if (fd != -1)
+		rump_sys_close(fd);
 	free(buf);
 	return rc;
 }
